@@ -1,0 +1,125 @@
+import type {
+  JoinResponse,
+  PollResponse,
+  PresenceState,
+  RoomResponse,
+  SendRequest,
+  SendResponse,
+} from '../../server/protocol.js';
+import type { Io } from './io.js';
+
+/**
+ * Every outcome of a request as a value, never a throw: loops branch on `kind` and
+ * `status` instead of wrapping each call in try/catch.
+ */
+export type ApiResult<T> =
+  | { ok: true; status: number; body: T }
+  | { ok: false; kind: 'http'; status: number; error: string }
+  | { ok: false; kind: 'network'; error: string };
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Abort and report a network error after this long (a proxy that never answers). */
+  timeoutMs?: number;
+}
+
+// A send, join or presence call that takes 15 s has been eaten by the network.
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** The protocol v1 API (docs/protocol.md) over the injected fetch. */
+export class ApiClient {
+  readonly #io: Io;
+  readonly #baseUrl: string;
+
+  /** `baseUrl` is '' in the browser (same origin) and `http://host:port` elsewhere. */
+  constructor(io: Io, baseUrl = '') {
+    this.#io = io;
+    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  getRoom(room: string): Promise<ApiResult<RoomResponse>> {
+    return this.#request('GET', roomPath(room), {});
+  }
+
+  join(room: string, name: string | undefined): Promise<ApiResult<JoinResponse>> {
+    return this.#request('POST', `${roomPath(room)}/join`, { body: name === undefined ? {} : { name } });
+  }
+
+  send(room: string, token: string, body: SendRequest): Promise<ApiResult<SendResponse>> {
+    return this.#request('POST', `${roomPath(room)}/send`, { token, body });
+  }
+
+  poll(room: string, token: string, cursor: string | undefined, waitMs: number, options: RequestOptions): Promise<ApiResult<PollResponse>> {
+    const query = new URLSearchParams({ wait: String(waitMs) });
+    if (cursor !== undefined) query.set('cursor', cursor);
+    return this.#request('GET', `${roomPath(room)}/poll?${query}`, { token, ...options });
+  }
+
+  presence(room: string, token: string, state: PresenceState): Promise<ApiResult<undefined>> {
+    return this.#request('POST', `${roomPath(room)}/presence`, { token, body: { state } });
+  }
+
+  leave(room: string, token: string): Promise<ApiResult<undefined>> {
+    return this.#request('POST', `${roomPath(room)}/leave`, { token });
+  }
+
+  /**
+   * What `navigator.sendBeacon` should post to leave: it cannot set headers, so the
+   * token rides in a text/plain body, which the protocol accepts for exactly this.
+   */
+  leaveBeacon(room: string, token: string): { url: string; body: string } {
+    return { url: `${this.#baseUrl}${roomPath(room)}/leave`, body: JSON.stringify({ token }) };
+  }
+
+  async #request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: RequestOptions & { token?: string; body?: unknown },
+  ): Promise<ApiResult<T>> {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    options.signal?.addEventListener('abort', abort);
+    if (options.signal?.aborted) controller.abort();
+    const timer = this.#io.setTimeout(abort, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const response = await this.#io.fetch(`${this.#baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        // Intermediaries must never answer a poll from cache; the server says so too.
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      const body: unknown = text === '' ? undefined : safeJson(text);
+      if (response.ok) return { ok: true, status: response.status, body: body as T };
+      return { ok: false, kind: 'http', status: response.status, error: errorSentence(body, response.status) };
+    } catch (error) {
+      return { ok: false, kind: 'network', error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.#io.clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+}
+
+function roomPath(room: string): string {
+  return `/rooms/${encodeURIComponent(room)}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // A proxy's HTML error page: the status code still tells the caller what to do.
+    return undefined;
+  }
+}
+
+function errorSentence(body: unknown, status: number): string {
+  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') return body.error;
+  return `HTTP ${status}`;
+}

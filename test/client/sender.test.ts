@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../../client/core/api-client.js';
+import { Sender } from '../../client/core/sender.js';
+import type { RenewOutcome, Seat } from '../../client/core/session.js';
+import { FakeIo, flush } from './fake-io.js';
+
+function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renewed')) {
+  const io = new FakeIo();
+  let token = 't1';
+  const ends: string[] = [];
+  const seat: Seat = {
+    token: () => token,
+    renew: async () => {
+      const outcome = await renew();
+      if (outcome === 'renewed') token = 't2';
+      return outcome;
+    },
+  };
+  const sender = new Sender({ io, api: new ApiClient(io), seat, room: 'r', onEnd: (reason) => ends.push(reason) });
+  return { io, sender, ends };
+}
+
+describe('Sender#push', () => {
+  it('sends the first character at once with seq 1', async () => {
+    const { io, sender } = setup();
+    sender.push('h');
+    await flush();
+    const send = io.only('/send');
+    expect(send.body).toEqual({ text: 'h', seq: 1 });
+    expect(send.headers.authorization).toBe('Bearer t1');
+  });
+
+  it('keeps one send in flight and batches what is typed meanwhile', async () => {
+    const { io, sender } = setup();
+    sender.push('h');
+    await flush();
+    sender.push('e');
+    sender.push('l');
+    sender.push('lo');
+    await flush();
+    expect(io.open('/send')).toHaveLength(1);
+    io.only('/send').respond(200, { id: 'x.1' });
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: 'ello', seq: 2 });
+  });
+
+  it('retries a failed batch with the same seq and text, plus nothing new', async () => {
+    const { io, sender } = setup();
+    sender.push('ab');
+    await flush();
+    io.only('/send').fail();
+    await flush();
+    sender.push('c');
+    expect(sender.state).toBe('backoff');
+    await io.advance(5000);
+    expect(io.only('/send').body).toEqual({ text: 'ab', seq: 1 });
+    io.only('/send').respond(503, { error: 'busy' });
+    await io.advance(5000);
+    expect(io.only('/send').body).toEqual({ text: 'ab', seq: 1 });
+    io.only('/send').respond(200, { id: 'x.1' });
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: 'c', seq: 2 });
+    io.only('/send').respond(200, { id: 'x.2' });
+    await flush();
+    expect(sender.state).toBe('idle');
+    const texts = io.requests.filter((r) => r.url.endsWith('/send')).map((r) => r.body);
+    expect(texts).toEqual([
+      { text: 'ab', seq: 1 },
+      { text: 'ab', seq: 1 },
+      { text: 'ab', seq: 1 },
+      { text: 'c', seq: 2 },
+    ]);
+  });
+
+  it('backs off with growing, jittered delays capped near 5 s', async () => {
+    const { io, sender } = setup();
+    io.randomValue = 0;
+    sender.push('a');
+    await flush();
+    const gaps: number[] = [];
+    let last = io.nowMs;
+    for (let i = 0; i < 8; i += 1) {
+      io.only('/send').fail();
+      await flush();
+      while (io.open('/send').length === 0) await io.advance(1);
+      gaps.push(io.nowMs - last);
+      last = io.nowMs;
+    }
+    expect(gaps).toEqual([125, 250, 500, 1000, 2000, 2500, 2500, 2500]);
+    io.randomValue = 0.999;
+    io.only('/send').fail();
+    await flush();
+    await io.advance(4990);
+    expect(io.open('/send')).toHaveLength(0);
+    await io.advance(10);
+    expect(io.open('/send')).toHaveLength(1);
+  });
+
+  it('rejoins after 401 and resends the same batch with the new token', async () => {
+    const { io, sender } = setup();
+    sender.push('hi');
+    await flush();
+    io.only('/send').respond(401, { error: 'who are you' });
+    await flush();
+    const retry = io.only('/send');
+    expect(retry.headers.authorization).toBe('Bearer t2');
+    expect(retry.body).toEqual({ text: 'hi', seq: 1 });
+  });
+
+  it('stops and reports when the room vanished', async () => {
+    const { io, sender, ends } = setup();
+    sender.push('hi');
+    await flush();
+    io.only('/send').respond(404, { error: 'gone' });
+    await flush();
+    expect(ends).toEqual(['vanished']);
+    sender.push('more');
+    await flush();
+    expect(io.open('/send')).toHaveLength(0);
+  });
+
+  it('drops a batch the server can never accept and sends the next', async () => {
+    const { io, sender } = setup();
+    sender.push('a');
+    await flush();
+    sender.push('b');
+    io.only('/send').respond(400, { error: 'bad' });
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: 'b', seq: 2 });
+  });
+
+  it('splits a long paste into 1000-character sends without halving an emoji', async () => {
+    const { io, sender } = setup();
+    sender.push('a'.repeat(999) + '😀' + 'b');
+    await flush();
+    expect((io.only('/send').body as { text: string }).text).toBe('a'.repeat(999));
+    io.only('/send').respond(200, { id: 'x' });
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: '😀b', seq: 2 });
+  });
+
+  it('releases its backoff timer when stopped', async () => {
+    const { io, sender } = setup();
+    sender.push('a');
+    await flush();
+    io.only('/send').fail();
+    await flush();
+    expect(io.pendingTimers).toBe(1);
+    sender.stop();
+    await flush();
+    expect(io.pendingTimers).toBe(0);
+    expect(sender.state).toBe('stopped');
+  });
+});
