@@ -1,0 +1,43 @@
+import Koa from 'koa';
+import type { Config } from './config.js';
+import { createApiRouter } from './http/api-router.js';
+import { errorHandler } from './http/error-handler.js';
+import { HttpError } from './http/http-error.js';
+import { PollHub } from './http/poll-hub.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createPageRouter } from './pages/page-router.js';
+import { RoomIds } from './room-ids.js';
+import type { RoomStore } from './store/room-store.js';
+
+export interface AppDeps {
+  config: Config;
+  store: RoomStore;
+  logger?: Logger;
+  /** Held polls; pass one to be able to shut them down. */
+  hub?: PollHub;
+}
+
+/** The Phantachat app as a value: it never listens (server/main.ts does). */
+export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store) }: AppDeps): Koa {
+  const app = new Koa({ proxy: config.trustProxy });
+  const roomIds = new RoomIds(config.roomSalt);
+  const api = createApiRouter({ config, store, hub, roomIds });
+  const pages = createPageRouter({ config, store, roomIds });
+
+  app.use(requestLog(logger));
+  app.use(errorHandler(logger));
+  app.use(securityHeaders());
+  app.use(async function notFound(ctx, next) {
+    await next();
+    if (ctx.status === 404 && ctx.body == null) throw new HttpError(404, 'There is nothing at this address.');
+  });
+  app.use(api.routes());
+  const notAllowed = (): HttpError => new HttpError(405, 'This method is not allowed here.');
+  app.use(api.allowedMethods({ throw: true, methodNotAllowed: notAllowed, notImplemented: notAllowed }));
+  app.use(pages.routes());
+  // Errors are answered by errorHandler; Koa's default handler would print them to stderr.
+  app.silent = true;
+  return app;
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+
+export interface Config {
+  port: number;
+  messageTtlMs: number;
+  pollHoldMs: number;
+  presenceTimeoutMs: number;
+  roomIdleMs: number;
+  roomCapacity: number;
+  roomMaxCapacity: number;
+  roomMaxEvents: number;
+  maxRooms: number;
+  roomSalt: string;
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+}
+
+/** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Heroku's router cuts a response that has sent no byte for 30 s.
+export const FIRST_BYTE_LIMIT_MS = 30_000;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the configuration from the environment; throws ConfigError naming the variable at fault. */
+export function loadConfig(env: Env = process.env): Config {
+  const pollHoldMs = integer(env, 'POLL_HOLD_MS', 25_000, 0);
+  if (pollHoldMs >= FIRST_BYTE_LIMIT_MS) {
+    throw new ConfigError(`POLL_HOLD_MS must be below ${FIRST_BYTE_LIMIT_MS} (Heroku's first-byte limit), got ${pollHoldMs}`);
+  }
+  const roomMaxCapacity = integer(env, 'ROOM_MAX_CAPACITY', 8, 2);
+  const roomCapacity = integer(env, 'ROOM_CAPACITY', 2, 2);
+  if (roomCapacity > roomMaxCapacity) {
+    throw new ConfigError(`ROOM_CAPACITY must not exceed ROOM_MAX_CAPACITY (${roomMaxCapacity}), got ${roomCapacity}`);
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    messageTtlMs: integer(env, 'MESSAGE_TTL_MS', 10_000, 1),
+    pollHoldMs,
+    presenceTimeoutMs: integer(env, 'PRESENCE_TIMEOUT_MS', 15_000, 1),
+    roomIdleMs: integer(env, 'ROOM_IDLE_MS', 3_600_000, 1),
+    roomCapacity,
+    roomMaxCapacity,
+    roomMaxEvents: integer(env, 'ROOM_MAX_EVENTS', 2_000, 1),
+    maxRooms: integer(env, 'MAX_ROOMS', 1_000_000, 1),
+    roomSalt: salt(env),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    redisUrl: redisUrl(env),
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function salt(env: Env): string {
+  const raw = env.ROOM_SALT;
+  // Random per process: room links die with the process anyway when rooms live in memory.
+  if (raw === undefined || raw === '') return randomBytes(16).toString('hex');
+  if (raw.length < 8) throw new ConfigError('ROOM_SALT must be at least 8 characters');
+  return raw;
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  return raw;
+}

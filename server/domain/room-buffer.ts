@@ -1,0 +1,90 @@
+import type { ChatEvent } from '../protocol.js';
+import { formatCursor, type Cursor } from './cursor.js';
+
+export type NewEvent = Omit<ChatEvent, 'id' | 'at' | 'expiresAt'>;
+
+export interface BufferRead {
+  events: ChatEvent[];
+  cursor: string;
+  reset?: true;
+}
+
+/**
+ * A room's events in one total order, oldest first. Every event lives the same
+ * `ttlMs`, so expiry order is append order and expiring is a cheap shift from the front.
+ */
+export class RoomBuffer {
+  private events: ChatEvent[] = [];
+  private head = 0; // index of the oldest live event; the array is compacted lazily
+  private seq = 0;
+
+  constructor(
+    readonly epoch: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  get size(): number {
+    return this.events.length - this.head;
+  }
+
+  /** The cursor after the newest event. */
+  get cursor(): string {
+    return formatCursor({ epoch: this.epoch, seq: this.seq });
+  }
+
+  /** When the oldest live event expires, if there is one. */
+  get nextExpiryAt(): number | undefined {
+    return this.events[this.head]?.expiresAt;
+  }
+
+  append(event: NewEvent, now: number): ChatEvent {
+    this.seq += 1;
+    const stored: ChatEvent = {
+      id: formatCursor({ epoch: this.epoch, seq: this.seq }),
+      type: event.type,
+      from: event.from,
+      name: event.name,
+      ...(event.text === undefined ? {} : { text: event.text }),
+      at: now,
+      expiresAt: now + this.ttlMs,
+    };
+    this.events.push(stored);
+    return stored;
+  }
+
+  /** Drops every event with `expiresAt <= now`; returns how many went. */
+  expire(now: number): number {
+    let expired = 0;
+    while (this.head < this.events.length && this.events[this.head]!.expiresAt <= now) {
+      this.events[this.head] = undefined as unknown as ChatEvent; // let the text be collected now
+      this.head += 1;
+      expired += 1;
+    }
+    // Compact once the dead prefix is at least half the array: amortised O(1) per event.
+    if (this.head > 0 && this.head * 2 >= this.events.length) {
+      this.events = this.events.slice(this.head);
+      this.head = 0;
+    }
+    return expired;
+  }
+
+  /**
+   * Live events after `cursor` (all live events when it is undefined or from another
+   * epoch), at most `limit` of them, and the cursor to poll from next.
+   */
+  read(cursor: Cursor | undefined, now: number, limit: number): BufferRead {
+    const reset = cursor !== undefined && (cursor.epoch !== this.epoch || cursor.seq > this.seq);
+    const after = cursor === undefined || reset ? 0 : cursor.seq;
+    const events: ChatEvent[] = [];
+    // Seqs are contiguous in the array, so the first event after `after` is found by arithmetic.
+    const oldestSeq = this.seq - this.size + 1;
+    let i = this.head + Math.max(0, after - oldestSeq + 1);
+    for (; i < this.events.length && events.length < limit; i += 1) {
+      const event = this.events[i]!;
+      if (event.expiresAt > now) events.push(event);
+    }
+    const last = events[events.length - 1];
+    const next = last !== undefined ? last.id : reset || cursor === undefined ? this.cursor : formatCursor(cursor);
+    return reset ? { events, cursor: next, reset: true } : { events, cursor: next };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Why a room operation was refused. The HTTP layer maps each code to a status and
+ * a sentence; the domain never speaks HTTP.
+ */
+export type RoomErrorCode =
+  | 'room-not-found'
+  | 'room-full'
+  | 'bad-token'
+  | 'room-busy' // the room's buffer holds ROOM_MAX_EVENTS live events
+  | 'server-full' // MAX_ROOMS rooms exist
+  | 'unavailable'; // the store's backend (Redis) does not answer
+
+export class RoomError extends Error {
+  constructor(readonly code: RoomErrorCode) {
+    super(code);
+    this.name = 'RoomError';
+  }
+}

@@ -1,0 +1,38 @@
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger.js';
+import { RoomError, type RoomErrorCode } from '../domain/room-error.js';
+import { HttpError } from './http-error.js';
+
+const ROOM_ERRORS: Record<RoomErrorCode, HttpError> = {
+  'room-not-found': new HttpError(404, 'This room does not exist; it may have vanished.'),
+  'room-full': new HttpError(409, 'This room is full.'),
+  'bad-token': new HttpError(401, 'This token is not (or no longer) seated in this room; join again.', { 'WWW-Authenticate': 'Bearer' }),
+  'room-busy': new HttpError(429, 'This room holds too many live events; wait a few seconds and try again.', { 'Retry-After': '2' }),
+  'server-full': new HttpError(429, 'This server holds as many rooms as it can; try again later.', { 'Retry-After': '60' }),
+  'unavailable': new HttpError(503, 'The room store is unavailable; try again shortly.', { 'Retry-After': '1' }),
+};
+
+/**
+ * The one error funnel: every failure becomes `{"error": sentence}`. Sentences come
+ * only from this server's own tables, never from an exception's message, since
+ * parsers quote the body they choke on and bodies carry message text.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async function handleErrors(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      const known = error instanceof RoomError ? ROOM_ERRORS[error.code] : error instanceof HttpError ? error : undefined;
+      const status = known?.status ?? 500;
+      if (known === undefined) {
+        // Name and stack frames only: the message line may quote user input.
+        const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).join(' | ').trim() : '';
+        logger.log('error', 'unhandled', { errorName: error instanceof Error ? error.name : typeof error, stack });
+      }
+      ctx.status = status;
+      ctx.set('Cache-Control', 'no-store');
+      for (const [name, value] of Object.entries(known?.headers ?? {})) ctx.set(name, value);
+      ctx.body = { error: known?.message ?? 'Something went wrong on our side; try again.' };
+    }
+  };
+}

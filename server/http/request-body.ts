@@ -1,0 +1,93 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Context, Middleware } from 'koa';
+import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS } from '../limits.js';
+import type { PresenceState } from '../protocol.js';
+import { HttpError } from './http-error.js';
+
+/**
+ * Parses JSON and text/plain bodies up to BODY_LIMIT_BYTES. The parser's own errors
+ * quote the body, so they are replaced by fixed sentences here.
+ */
+export function parseBody(): Middleware {
+  const parse = bodyParser({
+    enableTypes: ['json', 'text'],
+    jsonLimit: BODY_LIMIT_BYTES,
+    textLimit: BODY_LIMIT_BYTES,
+    jsonStrict: true,
+    encoding: 'utf-8',
+    onError(error) {
+      const status = (error as { status?: number }).status;
+      if (status === 413) throw new HttpError(413, `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`);
+      if (status === 415) throw new HttpError(415, 'The request body must be UTF-8.');
+      throw new HttpError(400, 'The request body is not valid JSON.');
+    },
+  });
+  return async function parseRequestBody(ctx, next) {
+    if (!hasBody(ctx)) return next();
+    if (!ctx.request.is('application/json', 'text/plain')) {
+      throw new HttpError(415, 'Send the body as application/json or text/plain.');
+    }
+    return parse(ctx, next);
+  };
+}
+
+function hasBody(ctx: Context): boolean {
+  return (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding') !== '';
+}
+
+/** The parsed body as an object; {} when there was none. */
+export function jsonObject(ctx: Context): Record<string, unknown> {
+  const body: unknown = ctx.request.body;
+  if (body === undefined) return {};
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  throw new HttpError(400, 'The request body must be a JSON object.');
+}
+
+/** `text` and `seq` of a send: JSON `{"text", "seq"?}` or the raw text/plain body. */
+export function sendBody(ctx: Context): { text: string; seq: number | undefined } {
+  if (ctx.request.body === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
+  if (ctx.request.is('text/plain')) return { text: validText(ctx.request.body), seq: undefined };
+  const body = jsonObject(ctx);
+  const seq = body.seq;
+  if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 0)) {
+    throw new HttpError(400, '"seq" must be a whole number of 0 or more.');
+  }
+  return { text: validText(body.text), seq: seq as number | undefined };
+}
+
+// Tab, newline and carriage return are typing; other control characters are not.
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+
+function validText(text: unknown): string {
+  if (typeof text !== 'string') throw new HttpError(400, '"text" must be a string.');
+  const length = codePoints(text);
+  if (length === 0) throw new HttpError(400, '"text" must not be empty.');
+  if (length > TEXT_MAX_CHARS) throw new HttpError(400, `"text" must be at most ${TEXT_MAX_CHARS} characters.`);
+  if (TEXT_FORBIDDEN.test(text)) throw new HttpError(400, '"text" must not contain control characters other than tab and newline.');
+  return text;
+}
+
+// Control characters, and the bidi overrides that would let a name reorder the text around it.
+const NAME_FORBIDDEN = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** The trimmed name, or undefined when none was given (the server then makes one up). */
+export function nameFrom(body: Record<string, unknown>): string | undefined {
+  if (body.name === undefined) return undefined;
+  if (typeof body.name !== 'string') throw new HttpError(400, '"name" must be a string.');
+  const name = body.name.trim();
+  const length = codePoints(name);
+  if (length < 1 || length > NAME_MAX_CHARS) throw new HttpError(400, `"name" must be 1 to ${NAME_MAX_CHARS} characters after trimming.`);
+  if (NAME_FORBIDDEN.test(name)) throw new HttpError(400, '"name" must not contain control characters.');
+  return name;
+}
+
+export function presenceFrom(body: Record<string, unknown>): PresenceState {
+  if (body.state === 'away' || body.state === 'here') return body.state;
+  throw new HttpError(400, '"state" must be "away" or "here".');
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}

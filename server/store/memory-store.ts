@@ -1,0 +1,129 @@
+import { createNanoEvents, type Emitter } from 'nanoevents';
+import type { PresenceState } from '../protocol.js';
+import type { Cursor } from '../domain/cursor.js';
+import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
+import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
+import { systemTimers, type Timers } from './timers.js';
+
+export interface MemoryStoreOptions extends RegistryOptions {
+  timers?: Timers;
+}
+
+// setTimeout overflows past 2^31 - 1 ms and fires at once; longer waits are re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Rooms in this process's memory: the default, for one dyno. One timer for the whole
+ * process, armed at the registry's next deadline, so idle rooms cost nothing.
+ */
+export class MemoryStore implements RoomStore {
+  private readonly registry: RoomRegistry;
+  private readonly signals: Emitter<Record<string, (signal: RoomSignal) => void>> = createNanoEvents();
+  private readonly timers: Timers;
+  private readonly now: () => number;
+  private timer: unknown;
+  private timerAt: number | undefined;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions) {
+    this.registry = new RoomRegistry(options);
+    this.timers = options.timers ?? systemTimers;
+    this.now = options.now;
+  }
+
+  get roomCount(): number {
+    return this.registry.roomCount;
+  }
+
+  async createRoom(room: string, capacity: number): Promise<boolean> {
+    return this.settle(() => this.registry.createRoom(room, capacity));
+  }
+
+  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
+    return this.settle(() => this.registry.getRoom(room));
+  }
+
+  async join(room: string, name: string): Promise<JoinResult> {
+    return this.settle(() => this.registry.join(room, name));
+  }
+
+  async authenticate(room: string, token: string): Promise<Seat> {
+    return this.settle(() => this.registry.authenticate(room, token));
+  }
+
+  async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
+    return this.settle(() => this.registry.send(room, token, text, seq));
+  }
+
+  async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
+    this.settle(() => this.registry.setPresence(room, token, state));
+  }
+
+  async leave(room: string, token: string): Promise<void> {
+    this.settle(() => this.registry.leave(room, token));
+  }
+
+  async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
+    const opened = this.settle(() => this.registry.openPoll(room, token, cursor, holdMs, limit));
+    this.signals.emit(room, { type: 'poll', participant: opened.participant, leaseId: opened.leaseId });
+    return opened;
+  }
+
+  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult> {
+    return this.settle(() => this.registry.read(room, cursor, limit));
+  }
+
+  async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
+    this.settle(() => this.registry.closePoll(room, participant, leaseId));
+  }
+
+  subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
+    return this.signals.on(room, listener);
+  }
+
+  async healthy(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.disarm();
+    this.signals.events = {};
+  }
+
+  /** Runs a registry call, then wakes the rooms it (and any sweep inside it) appended to and re-arms the timer. */
+  private settle<T>(operation: () => T): T {
+    try {
+      return operation();
+    } finally {
+      this.afterWork();
+    }
+  }
+
+  private afterWork(): void {
+    for (const room of this.registry.takeWoken()) this.signals.emit(room, { type: 'events' });
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const next = this.registry.nextDeadline();
+    if (next === undefined) return this.disarm();
+    if (this.timerAt !== undefined && this.timerAt <= next) return;
+    this.disarm();
+    this.timerAt = next;
+    const delayMs = Math.min(Math.max(0, next - this.now()), MAX_TIMER_MS);
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = undefined;
+      this.registry.sweep();
+      this.afterWork();
+    }, delayMs);
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import type { Cursor } from '../domain/cursor.js';
+
+export { RoomError, type RoomErrorCode } from '../domain/room-error.js';
+
+/**
+ * What the HTTP layer needs from wherever rooms live (this process, or Redis).
+ * Routes talk only to this interface. Every method may reject with a RoomError;
+ * a store whose backend is unreachable rejects with RoomError('unavailable').
+ */
+export interface RoomStore {
+  /** False when the id is already taken (the caller draws another). */
+  createRoom(room: string, capacity: number): Promise<boolean>;
+  getRoom(room: string): Promise<RoomSnapshot | undefined>;
+  /** Seats a participant and emits `join`. Rejects 'room-not-found' or 'room-full'. */
+  join(room: string, name: string): Promise<JoinResult>;
+  /** Resolves the bearer token to its seat. Rejects 'bad-token' (also for another room's token). */
+  authenticate(room: string, token: string): Promise<Seat>;
+  /**
+   * Appends a `text` event. A `seq` not greater than the participant's last accepted
+   * one is a retry: no new event, and the id of the last accepted one is returned.
+   */
+  send(room: string, token: string, text: string, seq?: number): Promise<SendResult>;
+  /** Emits `away` or `back` only when the state changes. */
+  setPresence(room: string, token: string, state: PresenceState): Promise<void>;
+  /** Emits `leave`, frees the seat and kills the token. */
+  leave(room: string, token: string): Promise<void>;
+  /**
+   * Authenticates, marks a poll in flight (which keeps the participant present for
+   * `holdMs` more) and reads what is after `cursor`. Other polls held by the same
+   * participant are told to give way through a 'poll' signal. Lease ids are decimal
+   * integers that grow per participant, so a late signal never displaces a newer poll.
+   */
+  openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll>;
+  /** Reads again after a wake-up; no authentication (openPoll did it). */
+  read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult>;
+  /** Ends the poll's lease: the presence timeout counts from now. Never rejects. */
+  closePoll(room: string, participant: string, leaseId: string): Promise<void>;
+  /** Listens for a room's signals; returns the function that stops listening. */
+  subscribe(room: string, listener: (signal: RoomSignal) => void): () => void;
+  /** True while the backend answers (for /healthz). */
+  healthy(): Promise<boolean>;
+  /** Releases timers and connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface RoomSnapshot {
+  room: string;
+  capacity: number;
+  participants: ParticipantInfo[];
+}
+
+export interface Seat {
+  participant: string;
+  name: string;
+}
+
+export interface JoinResult extends RoomSnapshot {
+  participant: string;
+  token: string;
+  name: string;
+  cursor: string;
+}
+
+export interface SendResult {
+  id: string;
+}
+
+export interface ReadResult {
+  events: ChatEvent[];
+  cursor: string;
+  reset?: true;
+}
+
+export interface OpenPoll extends ReadResult {
+  participant: string;
+  leaseId: string;
+}
+
+/** 'events': something was appended. 'poll': a participant opened a poll (older ones give way). */
+export type RoomSignal = { type: 'events' } | { type: 'poll'; participant: string; leaseId: string };

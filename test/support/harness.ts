@@ -1,0 +1,58 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { PollHub } from '../../server/http/poll-hub.js';
+import { createLogger } from '../../server/logger.js';
+import type { RoomStore } from '../../server/store/room-store.js';
+import type { JoinResponse } from '../../server/protocol.js';
+import { ManualClock } from './manual-clock.js';
+import type { StoreFactory } from './stores.js';
+
+export interface Harness {
+  config: Config;
+  clock: ManualClock;
+  store: RoomStore;
+  hub: PollHub;
+  api: TestAgent;
+  /** Every log line the app wrote, raw. */
+  logs: string[];
+  createRoom(capacity?: number): Promise<string>;
+  join(room: string, name?: string): Promise<JoinResponse>;
+  close(): Promise<void>;
+}
+
+/** An app on a fresh store with a manual clock; `env` overrides settings as the environment would. */
+export async function createHarness(factory: StoreFactory, env: Record<string, string> = {}): Promise<Harness> {
+  const config = loadConfig({ POLL_HOLD_MS: '200', ROOM_SALT: 'test-salt-0123', ...env });
+  const clock = new ManualClock();
+  const store = await factory.create(config, clock.now);
+  const hub = new PollHub(store);
+  const logs: string[] = [];
+  const app = createApp({ config, store, hub, logger: createLogger((line) => logs.push(line)) });
+  const api = request(app.callback());
+  return {
+    config,
+    clock,
+    store,
+    hub,
+    api,
+    logs,
+    async createRoom(capacity) {
+      const res = await api.post('/rooms').send(capacity === undefined ? {} : { capacity }).expect(201);
+      return res.body.room as string;
+    },
+    async join(room, name) {
+      const res = await api.post(`/rooms/${room}/join`).send(name === undefined ? {} : { name }).expect(201);
+      return res.body as JoinResponse;
+    },
+    async close() {
+      hub.shutdown();
+      await store.close();
+    },
+  };
+}
+
+export function bearer(token: string): [string, string] {
+  return ['Authorization', `Bearer ${token}`];
+}
