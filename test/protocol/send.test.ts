@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JoinResponse } from '../../server/protocol.js';
+import { bearer, createHarness, type Harness } from '../support/harness.js';
+import { storeFactories } from '../support/stores.js';
+
+describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) => {
+  let h: Harness;
+  let room: string;
+  let ann: JoinResponse;
+  const texts = async (): Promise<string[]> => {
+    const res = await h.api.get(`/rooms/${room}/poll`).query({ cursor: ann.cursor, wait: 0 }).set(...bearer(ann.token)).expect(200);
+    return res.body.events.filter((e: { type: string }) => e.type === 'text').map((e: { text: string }) => e.text);
+  };
+  const send = () => h.api.post(`/rooms/${room}/send`).set(...bearer(ann.token));
+
+  beforeEach(async () => {
+    h = await createHarness(factory);
+    room = await h.createRoom();
+    ann = await h.join(room, 'Ann');
+  });
+  afterEach(() => h.close());
+
+  it('appends a text event from JSON and answers its id', async () => {
+    const res = await send().send({ text: 'hel' }).expect(200);
+    expect(res.body).toEqual({ id: expect.any(String) });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const poll = await h.api.get(`/rooms/${room}/poll`).query({ cursor: ann.cursor }).set(...bearer(ann.token));
+    expect(poll.body.events[1]).toEqual({
+      id: res.body.id,
+      type: 'text',
+      from: ann.participant,
+      name: 'Ann',
+      text: 'hel',
+      at: h.clock.now(),
+      expiresAt: h.clock.now() + 10_000,
+    });
+  });
+
+  it('takes the raw text of a text/plain body, spaces and newlines kept', async () => {
+    await send().set('Content-Type', 'text/plain').send(' two\nlines ').expect(200);
+    expect(await texts()).toEqual([' two\nlines ']);
+  });
+
+  it('treats a seq not greater than the last accepted one as a retry: same id, no new event', async () => {
+    const first = await send().send({ text: 'a', seq: 1 }).expect(200);
+    const retry = await send().send({ text: 'a', seq: 1 }).expect(200);
+    expect(retry.body.id).toBe(first.body.id);
+    await send().send({ text: 'b', seq: 2 }).expect(200);
+    await send().send({ text: 'a', seq: 0 }).expect(200);
+    expect(await texts()).toEqual(['a', 'b']);
+  });
+
+  it('accepts 1000 characters, counting astral characters as one', async () => {
+    await send().send({ text: '😀'.repeat(1000) }).expect(200);
+    await send().send({ text: 'x'.repeat(1000) }).expect(200);
+    expect(await texts()).toHaveLength(2);
+  });
+
+  it.each([
+    ['empty text', { text: '' }, /"text"/],
+    ['1001 characters', { text: 'x'.repeat(1001) }, /"text"/],
+    ['a control character', { text: 'a\u0000b' }, /"text"/],
+    ['text of the wrong type', { text: 5 }, /"text"/],
+    ['no text', {}, /"text"/],
+    ['a negative seq', { text: 'a', seq: -1 }, /"seq"/],
+    ['a fractional seq', { text: 'a', seq: 1.5 }, /"seq"/],
+    ['a string seq', { text: 'a', seq: '1' }, /"seq"/],
+  ])('answers 400 for %s and appends nothing', async (_, body, message) => {
+    const res = await send().send(body).expect(400);
+    expect(res.body.error).toMatch(message);
+    expect(await texts()).toEqual([]);
+  });
+
+  it('answers 400 for malformed JSON without quoting it', async () => {
+    const res = await send().set('Content-Type', 'application/json').send('{"text": "secret').expect(400);
+    expect(res.body).toEqual({ error: 'The request body is not valid JSON.' });
+  });
+
+  it('answers 400 for an empty body', async () => {
+    await send().set('Content-Type', 'text/plain').send('').expect(400);
+    await send().expect(400);
+  });
+
+  it('answers 413 for a body over 16 KiB', async () => {
+    const res = await send().set('Content-Type', 'text/plain').send('x'.repeat(16 * 1024 + 1)).expect(413);
+    expect(res.body.error).toMatch(/larger than 16384 bytes/);
+  });
+
+  it('answers 415 for any other content type', async () => {
+    await send().set('Content-Type', 'application/x-www-form-urlencoded').send('text=hi').expect(415);
+    await send().set('Content-Type', 'application/octet-stream').send(Buffer.from('hi')).expect(415);
+  });
+
+  it('answers 401 without a token, with an unknown token and with another room’s token', async () => {
+    await h.api.post(`/rooms/${room}/send`).send({ text: 'a' }).expect(401);
+    await h.api.post(`/rooms/${room}/send`).set(...bearer('x'.repeat(43))).send({ text: 'a' }).expect(401);
+    await h.api.post(`/rooms/${room}/send`).set('Authorization', 'Basic abc').send({ text: 'a' }).expect(401);
+    const other = await h.createRoom();
+    const bob = await h.join(other, 'Bob');
+    const res = await h.api.post(`/rooms/${room}/send`).set(...bearer(bob.token)).send({ text: 'a' }).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.body.error).toMatch(/join again/);
+    expect(await texts()).toEqual([]);
+  });
+
+  it('answers 429 once the room holds ROOM_MAX_EVENTS live events', async () => {
+    await h.close();
+    h = await createHarness(factory, { ROOM_MAX_EVENTS: '3' });
+    room = await h.createRoom();
+    ann = await h.join(room, 'Ann'); // the join event is the first
+    await send().send({ text: 'a' }).expect(200);
+    await send().send({ text: 'b' }).expect(200);
+    const res = await send().send({ text: 'c' }).expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    h.clock.advance(10_000);
+    await h.api.get(`/rooms/${room}/poll`).query({ wait: 0 }).set(...bearer(ann.token)).expect(200);
+    await send().send({ text: 'c' }).expect(200);
+  });
+});
