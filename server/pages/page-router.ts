@@ -3,41 +3,58 @@ import type { Config } from '../config.js';
 import { createRoom } from '../http/create-room.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
+import { ClientAssets } from './client-assets.js';
+import { aboutPage, chatPage, vanishedPage } from './page-html.js';
 
 export interface PageDeps {
   config: Config;
   store: RoomStore;
   roomIds: RoomIds;
+  /** The built browser client; defaults to dist/client under the package root. */
+  assets?: ClientAssets;
 }
 
-// Placeholder pages until the browser client lands (issue 3).
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body>${body}</body></html>`;
-}
+// Hashed names never change content, so browsers and CDNs may keep them for a year.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-export function createPageRouter({ config, store, roomIds }: PageDeps): Router {
+/** The HTML pages and the client bundle they load. Security headers come from the app. */
+export function createPageRouter({ config, store, roomIds, assets = new ClientAssets() }: PageDeps): Router {
   const router = new Router();
 
-  router.get('/', async (ctx) => {
+  router.get('/', async function newRoom(ctx) {
     const room = await createRoom(store, roomIds, config.roomCapacity);
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(`/${room}`);
   });
 
-  router.get('/about', (ctx) => {
+  router.get('/about', async function about(ctx) {
     ctx.type = 'html';
-    ctx.body = page('About Phantachat', '<h1>Phantachat</h1><p>Live typing that vanishes.</p>');
+    ctx.body = aboutPage(await assets.manifest());
   });
 
-  router.get('/:room', async (ctx) => {
+  router.get('/assets/:file', async function asset(ctx) {
+    const file = await assets.read(ctx.params.file ?? '');
+    if (!file) return; // 404 through the app's error funnel
+    ctx.status = 200;
+    ctx.set('Cache-Control', IMMUTABLE);
+    ctx.set('ETag', file.etag);
+    ctx.type = file.type;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.body = file.body;
+  });
+
+  router.get('/:room', async function chat(ctx) {
     const room = ctx.params.room ?? '';
     const exists = roomIds.isValid(room) && (await store.getRoom(room)) !== undefined;
+    const manifest = await assets.manifest();
+    // Each visit must ask the server again: a cached page would outlive its room.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.status = exists ? 200 : 404;
-    ctx.body = exists
-      ? page('Phantachat', '<h1>Phantachat</h1>')
-      : page('This chat has vanished', '<h1>This chat has vanished</h1><p><a href="/">Start a new one</a></p>');
+    ctx.body = exists ? chatPage(manifest) : vanishedPage(manifest);
   });
 
   return router;

@@ -1,0 +1,83 @@
+import type { Io, TimerHandle } from '../core/io.js';
+import type { ConnectionState } from '../core/poller.js';
+import { el } from './dom.js';
+
+/** A passing notice ("Bo joined") stays this long: time to read five words. */
+export const NOTICE_MS = 4000;
+
+export interface NoticeBoardOptions {
+  doc: Document;
+  timers: Pick<Io, 'setTimeout' | 'clearTimeout'>;
+  roomUrl: string;
+  /** Puts the link on the clipboard; resolves false when the browser refuses. */
+  copy(text: string): Promise<boolean>;
+}
+
+/**
+ * Everything the page says about the conversation rather than in it: the invitation
+ * while you are alone, who came and went, and the connection state.
+ */
+export class NoticeBoard {
+  readonly element: HTMLElement;
+  readonly #waiting: HTMLElement;
+  readonly #status: HTMLElement;
+  readonly #passing: HTMLElement;
+  readonly #timers = new Set<TimerHandle>();
+  readonly #options: NoticeBoardOptions;
+
+  constructor(options: NoticeBoardOptions) {
+    const { doc } = options;
+    this.#options = options;
+    this.element = el(doc, 'div', 'notices');
+    this.#waiting = this.#makeInvitation();
+    this.#status = el(doc, 'p', 'status');
+    this.#status.setAttribute('role', 'status');
+    this.#status.hidden = true;
+    this.#passing = el(doc, 'ul', 'passing');
+    this.#passing.setAttribute('aria-live', 'polite');
+    this.element.append(this.#waiting, this.#status, this.#passing);
+  }
+
+  /** Shows the invitation while nobody else is in the room. */
+  setAlone(alone: boolean): void {
+    this.#waiting.hidden = !alone;
+  }
+
+  connection(state: ConnectionState | 'rejoining'): void {
+    this.#status.hidden = state === 'connected';
+    this.#status.textContent = state === 'connected' ? '' : state === 'rejoining' ? 'Rejoining…' : 'Reconnecting…';
+  }
+
+  /** A sentence that leaves on its own after NOTICE_MS. */
+  say(sentence: string): void {
+    const item = el(this.#options.doc, 'li', 'notice', sentence);
+    this.#passing.append(item);
+    const timer = this.#options.timers.setTimeout(() => {
+      this.#timers.delete(timer);
+      item.remove();
+    }, NOTICE_MS);
+    this.#timers.add(timer);
+  }
+
+  clear(): void {
+    for (const timer of this.#timers) this.#options.timers.clearTimeout(timer);
+    this.#timers.clear();
+    this.element.remove();
+  }
+
+  #makeInvitation(): HTMLElement {
+    const { doc, roomUrl, copy } = this.#options;
+    const box = el(doc, 'div', 'invite');
+    const link = el(doc, 'a', 'room-link', roomUrl);
+    link.href = roomUrl;
+    const button = el(doc, 'button', 'copy', 'Copy link');
+    button.type = 'button';
+    button.addEventListener('click', () => {
+      void copy(roomUrl).then((ok) => {
+        button.textContent = ok ? 'Copied' : 'Select the link to copy it';
+      });
+    });
+    box.append(el(doc, 'p', 'invite-text', "Your friend hasn't joined yet. Send them this link:"), link, button);
+    return box;
+  }
+}
