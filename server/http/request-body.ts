@@ -55,20 +55,21 @@ export function sendBody(ctx: Context): { text: string; seq: number | undefined 
   return { text: validText(body.text), seq: seq as number | undefined };
 }
 
-// Tab, newline and carriage return are typing; other control characters are not.
-const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+// Tab, newline and carriage return are typing; other control characters are not. Lone
+// surrogates (\p{Cs}) cannot be stored as UTF-8 without turning into something else.
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\p{Cs}]/u;
 
 function validText(text: unknown): string {
   if (typeof text !== 'string') throw new HttpError(400, '"text" must be a string.');
   const length = codePoints(text);
   if (length === 0) throw new HttpError(400, '"text" must not be empty.');
   if (length > TEXT_MAX_CHARS) throw new HttpError(400, `"text" must be at most ${TEXT_MAX_CHARS} characters.`);
-  if (TEXT_FORBIDDEN.test(text)) throw new HttpError(400, '"text" must not contain control characters other than tab and newline.');
+  if (TEXT_FORBIDDEN.test(text)) throw new HttpError(400, '"text" must not contain control characters (other than tab and newline) or lone surrogates.');
   return text;
 }
 
 // Control characters, and the bidi overrides that would let a name reorder the text around it.
-const NAME_FORBIDDEN = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const NAME_FORBIDDEN = /[\p{Cc}\p{Cs}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /** The trimmed name, or undefined when none was given (the server then makes one up). */
 export function nameFrom(body: Record<string, unknown>): string | undefined {

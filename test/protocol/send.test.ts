@@ -60,6 +60,7 @@ describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) 
     ['empty text', { text: '' }, /"text"/],
     ['1001 characters', { text: 'x'.repeat(1001) }, /"text"/],
     ['a control character', { text: 'a\u0000b' }, /"text"/],
+    ['a lone surrogate', { text: 'a\ud800' }, /"text"/],
     ['text of the wrong type', { text: 5 }, /"text"/],
     ['no text', {}, /"text"/],
     ['a negative seq', { text: 'a', seq: -1 }, /"seq"/],
