@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      messageTtlMs: 10_000,
+      pollHoldMs: 25_000,
+      presenceTimeoutMs: 15_000,
+      roomIdleMs: 3_600_000,
+      roomCapacity: 2,
+      roomMaxCapacity: 8,
+      roomMaxEvents: 2_000,
+      maxRooms: 1_000_000,
+      trustProxy: false,
+      redisUrl: undefined,
+    });
+    expect(config.roomSalt).toMatch(/^[0-9a-f]{32}$/);
+    expect(loadConfig({}).roomSalt).not.toBe(config.roomSalt);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1' });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT must be a whole number/],
+    [{ PORT: '70000' }, /^PORT must be between/],
+    [{ MESSAGE_TTL_MS: '-5' }, /^MESSAGE_TTL_MS must be a whole number/],
+    [{ MESSAGE_TTL_MS: '0' }, /^MESSAGE_TTL_MS must be between 1/],
+    [{ POLL_HOLD_MS: '30000' }, /^POLL_HOLD_MS must be below 30000/],
+    [{ PRESENCE_TIMEOUT_MS: '1.5' }, /^PRESENCE_TIMEOUT_MS must be a whole number/],
+    [{ ROOM_CAPACITY: '1' }, /^ROOM_CAPACITY must be between 2/],
+    [{ ROOM_CAPACITY: '9' }, /^ROOM_CAPACITY must not exceed ROOM_MAX_CAPACITY/],
+    [{ ROOM_MAX_CAPACITY: '1' }, /^ROOM_MAX_CAPACITY must be between 2/],
+    [{ ROOM_SALT: 'short' }, /^ROOM_SALT must be at least 8/],
+    [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true or false/],
+    [{ REDIS_URL: 'http://x' }, /^REDIS_URL must start with redis:\/\//],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

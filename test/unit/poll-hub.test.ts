@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PollHub, type PollEnd, type PollRequest } from '../../server/http/poll-hub.js';
+import { parseCursor } from '../../server/domain/cursor.js';
+import { MemoryStore } from '../../server/store/memory-store.js';
+import type { RoomSignal } from '../../server/store/room-store.js';
+import type { Timers } from '../../server/store/timers.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+/** Timers that fire only when told, and count what is still pending. */
+class FakeTimers implements Timers {
+  private readonly pending = new Map<number, () => void>();
+  private nextId = 1;
+  setTimeout(callback: () => void, _ms: number): unknown {
+    const id = this.nextId++;
+    this.pending.set(id, callback);
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  get size(): number {
+    return this.pending.size;
+  }
+  fireAll(): void {
+    for (const [id, callback] of [...this.pending]) {
+      this.pending.delete(id);
+      callback();
+    }
+  }
+}
+
+/** The memory store, counting live subscriptions and ended leases. */
+class CountingStore extends MemoryStore {
+  listeners = 0;
+  closedLeases: string[] = [];
+  override subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
+    this.listeners += 1;
+    const off = super.subscribe(room, listener);
+    return () => {
+      this.listeners -= 1;
+      off();
+    };
+  }
+  override async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
+    this.closedLeases.push(leaseId);
+    return super.closePoll(room, participant, leaseId);
+  }
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('PollHub#poll', () => {
+  let clock: ManualClock;
+  let storeTimers: FakeTimers;
+  let timers: FakeTimers;
+  let store: CountingStore;
+  let ends: PollEnd[];
+  let hub: PollHub;
+  let room: string;
+  let token: string;
+  let cursor: string;
+  const request = (overrides: Partial<PollRequest> = {}): PollRequest => ({
+    room,
+    token,
+    cursor: parseCursor(cursor),
+    holdMs: 25_000,
+    limit: 500,
+    signal: new AbortController().signal,
+    ...overrides,
+  });
+  const expectReleased = () => {
+    expect(timers.size).toBe(0);
+    expect(store.listeners).toBe(0);
+    expect(hub.size).toBe(0);
+  };
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    storeTimers = new FakeTimers();
+    timers = new FakeTimers();
+    store = new CountingStore({ now: clock.now, timers: storeTimers, ttlMs: 10_000, presenceTimeoutMs: 15_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 10 });
+    ends = [];
+    hub = new PollHub(store, timers, (end) => ends.push(end));
+    room = 'room';
+    await store.createRoom(room, 2);
+    const joined = await store.join(room, 'Ann');
+    token = joined.token;
+    cursor = (await store.read(room, undefined, 500)).cursor;
+  });
+  afterEach(() => store.close());
+
+  it('answers at once, holding nothing, when events are already there', async () => {
+    const result = await hub.poll(request({ cursor: undefined }));
+    expect(result.events.map((e) => e.type)).toEqual(['join']);
+    expect(ends).toEqual(['events']);
+    expectReleased();
+    expect(store.closedLeases).toHaveLength(1);
+  });
+
+  it('settles on events and releases its timer, subscription and lease', async () => {
+    const held = hub.poll(request());
+    await tick();
+    expect(hub.size).toBe(1);
+    expect(timers.size).toBe(1);
+    await store.send(room, token, 'hi');
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['hi']);
+    expect(ends).toEqual(['events']);
+    expectReleased();
+    expect(store.closedLeases).toHaveLength(1);
+  });
+
+  it('settles on timeout with no events and its own cursor', async () => {
+    const held = hub.poll(request());
+    await tick();
+    timers.fireAll();
+    expect(await held).toEqual({ events: [], cursor });
+    expect(ends).toEqual(['timeout']);
+    expectReleased();
+  });
+
+  it('settles when the client aborts, and ends the lease so the presence timeout counts from now', async () => {
+    const aborted = new AbortController();
+    const held = hub.poll(request({ signal: aborted.signal }));
+    await tick();
+    aborted.abort();
+    expect(await held).toEqual({ events: [], cursor });
+    expect(ends).toEqual(['aborted']);
+    expectReleased();
+    clock.advance(15_000);
+    await expect(store.authenticate(room, token)).rejects.toThrow('bad-token');
+  });
+
+  it('settles when a newer poll of the same participant replaces it', async () => {
+    const older = hub.poll(request());
+    await tick();
+    const newer = hub.poll(request());
+    expect(await older).toEqual({ events: [], cursor });
+    expect(ends).toEqual(['replaced']);
+    expect(hub.size).toBe(1);
+    timers.fireAll();
+    await newer;
+    expect(ends).toEqual(['replaced', 'timeout']);
+    expectReleased();
+  });
+
+  it('keeps the participant present while the newer poll is held, though the older one ended', async () => {
+    const older = hub.poll(request());
+    await tick();
+    const newer = hub.poll(request());
+    await older;
+    clock.advance(20_000); // past the presence timeout counted from the older poll's end
+    await expect(store.authenticate(room, token)).resolves.toMatchObject({ name: 'Ann' });
+    timers.fireAll();
+    await newer;
+  });
+
+  it('settles every held poll on shutdown, and answers later polls without holding', async () => {
+    const bob = await store.join(room, 'Bob');
+    cursor = (await store.read(room, undefined, 500)).cursor;
+    const polls = [hub.poll(request()), hub.poll(request({ token: bob.token }))];
+    await tick();
+    expect(hub.size).toBe(2);
+    hub.shutdown();
+    expect((await Promise.all(polls)).map((r) => r.events)).toEqual([[], []]);
+    expect(ends).toEqual(['shutdown', 'shutdown']);
+    await hub.poll(request());
+    expect(ends).toEqual(['shutdown', 'shutdown', 'shutdown']);
+    expectReleased();
+  });
+
+  it('does not lose an event appended while the poll was opening', async () => {
+    const held = hub.poll(request());
+    await store.send(room, token, 'raced'); // before openPoll's result has been seen
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['raced']);
+    expectReleased();
+  });
+
+  it('releases its subscription when the token is refused', async () => {
+    await expect(hub.poll(request({ token: 'wrong' }))).rejects.toThrow('bad-token');
+    expectReleased();
+  });
+
+  it('settles exactly once when several causes race', async () => {
+    const aborted = new AbortController();
+    const held = hub.poll(request({ signal: aborted.signal }));
+    await tick();
+    aborted.abort();
+    timers.fireAll();
+    hub.shutdown();
+    await held;
+    expect(ends).toEqual(['aborted']);
+    expectReleased();
+  });
+});
