@@ -1,0 +1,121 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FADE_MS, LINGER_MS } from '../../client/browser/lane-board.js';
+import { hasChromium, joinAs, openPage, otherLane, ownLane, setHidden, startE2e, type ChatPage, type E2e } from './browser-harness.js';
+
+// One line, then skip: CI installs Chromium (.ci/run), a laptop may not have it.
+if (!hasChromium) process.stderr.write('e2e: /usr/bin/chromium not found, skipping browser tests\n');
+
+// The issue's bound: a keystroke shows on the other screen within one second.
+const DELIVERY_BUDGET_MS = 1000;
+const XSS = '<img src=x onerror=alert(1)>';
+const timings: Record<string, number> = {};
+
+describe.skipIf(!hasChromium)('the chat page in Chromium', { timeout: 30_000 }, () => {
+  let e2e: E2e;
+  let ann: ChatPage;
+  let bo: ChatPage;
+  let roomUrl: string;
+
+  beforeAll(async () => {
+    e2e = await startE2e();
+    ann = await openPage(e2e, `${e2e.baseUrl}/`);
+    roomUrl = ann.page.url();
+    await joinAs(ann, 'Ann');
+    // Bo's clock is Playwright's: time flows as usual but the test can jump over the linger.
+    bo = await openPage(e2e, roomUrl, { fakeClock: true });
+    await joinAs(bo, 'Bo');
+    await ann.page.getByText('Bo joined').waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await e2e?.close();
+    await mkdir('test/artifacts', { recursive: true });
+    await writeFile('test/artifacts/e2e-timings.json', `${JSON.stringify(timings, null, 2)}\n`);
+  });
+
+  it('loads exactly one script, the hashed bundle', () => {
+    expect(ann.scripts).toHaveLength(1);
+    expect(ann.scripts[0]).toMatch(/\/assets\/main-[A-Z0-9]+\.js$/);
+  });
+
+  it('shows a keystroke on the other screen within one second', async () => {
+    const started = Date.now();
+    await ann.page.keyboard.type('h');
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent === 'h', null, { polling: 'raf' });
+    timings.firstKeystrokeMs = Date.now() - started;
+    expect(timings.firstKeystrokeMs).toBeLessThan(DELIVERY_BUDGET_MS);
+    const typed = Date.now();
+    await ann.page.keyboard.type('ello there');
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent === 'hello there', null, { polling: 'raf' });
+    timings.typeTenCharsUntilShownMs = Date.now() - typed;
+    expect(await ownLane(ann.page)).toBe('hello there');
+  });
+
+  it('removes the text from the other page once it has lingered and faded', async () => {
+    await bo.page.clock.runFor(LINGER_MS + FADE_MS);
+    await bo.page.waitForFunction(() => document.querySelectorAll('.ch').length === 0);
+    expect(await otherLane(bo.page)).toBe('');
+    expect(await bo.page.evaluate(() => document.body.textContent)).not.toContain('hello');
+  });
+
+  it('takes a screenshot of a live conversation for the README', async () => {
+    await ann.page.keyboard.type('are you there?');
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent?.endsWith('there?'));
+    await bo.page.keyboard.type('yes! this fades in a moment');
+    await bo.page.waitForTimeout(150); // let the last characters paint
+    await bo.page.screenshot({ path: 'docs/screenshot.png' });
+  });
+
+  it('removes nothing on Backspace, Delete, cut, undo or select-and-type', async () => {
+    await bo.page.clock.runFor(LINGER_MS + FADE_MS);
+    await ann.page.keyboard.type('abc');
+    for (const key of ['Backspace', 'Backspace', 'Delete', 'Control+A', 'Control+X', 'Control+Z', 'Backspace']) await ann.page.keyboard.press(key);
+    await ann.page.keyboard.type('d');
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent?.endsWith('abcd'));
+    expect((await otherLane(bo.page)).endsWith('abcd')).toBe(true);
+    expect((await ownLane(ann.page)).endsWith('abcd')).toBe(true);
+  });
+
+  it('says "tabbed away" when the other tab is hidden, and "is back" when it returns', async () => {
+    await setHidden(bo.page, true);
+    await ann.page.getByText("Bo tabbed away and won't see your messages").waitFor({ timeout: 3000 });
+    await setHidden(bo.page, false);
+    await ann.page.getByText('Bo is back').waitFor({ timeout: 3000 });
+  });
+
+  it('shows the third visitor to a two-seat room the full view', async () => {
+    const cy = await openPage(e2e, roomUrl);
+    await cy.page.getByText('This chat is full').waitFor();
+    expect(await cy.page.locator('a.new-chat').getAttribute('href')).toBe('/');
+    await cy.context.close();
+  });
+
+  it('says "<name> left the chat" when the other page goes away', async () => {
+    await bo.page.goto(`${e2e.baseUrl}/about`);
+    await ann.page.getByText('Bo left the chat').waitFor({ timeout: 3000 });
+    await ann.page.getByText("Your friend hasn't joined yet").waitFor();
+  });
+
+  it('renders a hostile name and text literally and runs nothing', async () => {
+    const mallory = await openPage(e2e, roomUrl);
+    await joinAs(mallory, XSS);
+    await ann.page.getByText(`${XSS} joined`).waitFor();
+    await mallory.page.keyboard.type(XSS);
+    await ann.page.waitForFunction((text) => document.querySelector('.others .lane-text')?.textContent === text, XSS);
+    expect(await ann.page.locator('.others .lane-name').first().textContent()).toBe(XSS);
+    expect(await ann.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(await mallory.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect([...ann.dialogs, ...mallory.dialogs]).toEqual([]);
+    await mallory.context.close();
+  });
+
+  it('answers an unknown room with the vanished page', async () => {
+    const stranger = await e2e.browser.newPage();
+    const response = await stranger.goto(`${e2e.baseUrl}/AAAAAAAAAAAAAAAA`);
+    expect(response?.status()).toBe(404);
+    await stranger.getByText('This chat has vanished').waitFor();
+    expect(await stranger.locator('a.new-chat').getAttribute('href')).toBe('/');
+    await stranger.close();
+  });
+});
