@@ -31,12 +31,17 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log('info', 'stopping', { signal });
     shutdown({ server, hub, store, logger }).then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => exitAfterFlush(0),
+      () => exitAfterFlush(1),
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** stdout to a pipe is asynchronous once the pipe is full: exit only after the last log line is out. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.exit(code));
 }
 
 main().catch((error: unknown) => {

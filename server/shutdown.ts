@@ -7,6 +7,9 @@ import type { RoomStore } from './store/room-store.js';
 // held poll is answered at once, so the rest is only in-flight sends finishing.
 export const SHUTDOWN_DEADLINE_MS = 8_000;
 
+// Short enough that exit follows the last answer closely; each pass is one walk over the connections.
+const IDLE_REAP_INTERVAL_MS = 50;
+
 export interface ShutdownDeps {
   server: Server;
   hub: PollHub;
@@ -24,6 +27,8 @@ export async function shutdown({ server, hub, store, logger }: ShutdownDeps, dea
   const heldPolls = hub.size;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   hub.shutdown();
+  // Keep-alive connections go idle as their answers flush; close each as soon as it does.
+  const reaper = setInterval(() => server.closeIdleConnections(), IDLE_REAP_INTERVAL_MS);
   server.closeIdleConnections();
   let deadline: NodeJS.Timeout | undefined;
   const cut = new Promise<void>((resolve) => {
@@ -36,6 +41,7 @@ export async function shutdown({ server, hub, store, logger }: ShutdownDeps, dea
     await Promise.race([closed, cut]);
   } finally {
     clearTimeout(deadline);
+    clearInterval(reaper);
   }
   await store.close();
   logger.log('info', 'shutdown', { heldPolls, durationMs: Date.now() - started });

@@ -1,0 +1,59 @@
+import { Agent, request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+function call(base: string, method: string, path: string, token?: string, body?: unknown, onSent?: () => void): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, agent, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    if (onSent) req.on('finish', onSent);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('SIGTERM', () => {
+  let server: SpawnedServer | undefined;
+  afterEach(() => {
+    server?.child.kill('SIGKILL');
+    agent.destroy();
+  });
+
+  it('answers all 1,000 held polls at once and exits within 10 s', async () => {
+    server = await spawnServer({ ROOM_MAX_CAPACITY: '8', POLL_HOLD_MS: '25000', PRESENCE_TIMEOUT_MS: '60000' });
+    const seats: Array<{ room: string; token: string; cursor: string }> = [];
+    for (let r = 0; r < 125; r += 1) {
+      const { body } = await call(server.url, 'POST', '/rooms', undefined, { capacity: 8 });
+      const joins = await Promise.all(Array.from({ length: 8 }, () => call(server!.url, 'POST', `/rooms/${body.room}/join`, undefined, {})));
+      for (const join of joins) seats.push({ room: body.room, token: join.body.token, cursor: join.body.cursor });
+    }
+    // Read past the joins, so the next poll of each seat has nothing new and is held.
+    for (const seat of seats) seat.cursor = (await call(server.url, 'GET', `/rooms/${seat.room}/poll?wait=0`, seat.token)).body.cursor;
+    const started = Date.now();
+    let sent = 0;
+    const polls = seats.map((seat) => call(server!.url, 'GET', `/rooms/${seat.room}/poll?cursor=${seat.cursor}`, seat.token, undefined, () => (sent += 1)));
+    // A burst of 1,000 connects overflows the listen backlog and some SYNs are retried a second later,
+    // so wait until every request is on the wire, then give the server a moment to read them.
+    while (sent < seats.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    const answers = await Promise.all(polls.map((poll) => poll.catch((error: Error) => ({ status: 0, body: error.message }))));
+    const answeredMs = Date.now() - signalled;
+    const exit = await server.exited;
+    const exitedMs = Date.now() - signalled;
+
+    expect(answers).toHaveLength(1_000);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body).slice(0, 3)).toEqual([]);
+    for (const [i, answer] of answers.entries()) expect(answer).toEqual({ status: 200, body: { events: [], cursor: seats[i]!.cursor } });
+    expect(signalled - started).toBeLessThan(25_000); // they were held, not answered by their timeout
+    expect(answeredMs).toBeLessThan(2_000);
+    expect(exitedMs).toBeLessThan(10_000);
+    expect(exit.code).toBe(0);
+    expect(server.lines.filter((line) => line.includes('"event":"shutdown"')).join('')).toMatch(/"heldPolls":1000,/);
+  }, 60_000);
+});
