@@ -64,6 +64,7 @@ export class PollHub {
     return new Promise<ReadResult>((resolve) => {
       let settled = false;
       let reading = false;
+      // eslint-disable-next-line prefer-const -- assigned last, but settle() can run before that
       let timer: unknown;
       const settle = (result: ReadResult, end: PollEnd): void => {
         if (settled) return;

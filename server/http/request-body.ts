@@ -57,6 +57,7 @@ export function sendBody(ctx: Context): { text: string; seq: number | undefined 
 
 // Tab, newline and carriage return are typing; other control characters are not. Lone
 // surrogates (\p{Cs}) cannot be stored as UTF-8 without turning into something else.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\p{Cs}]/u;
 
 function validText(text: unknown): string {
