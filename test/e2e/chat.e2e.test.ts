@@ -84,6 +84,29 @@ describe.skipIf(!hasChromium)('the chat page in Chromium', { timeout: 30_000 }, 
     await ann.page.getByText('Bo is back').waitFor({ timeout: 3000 });
   });
 
+  it('starts a new line on Enter and focuses the field on a tap anywhere', async () => {
+    await bo.page.clock.runFor(LINGER_MS + FADE_MS);
+    await ann.page.locator('.board').click({ position: { x: 5, y: 5 } });
+    await ann.page.keyboard.type('one');
+    await ann.page.keyboard.press('Enter');
+    await ann.page.keyboard.type('two');
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent?.endsWith('two'));
+    expect(await otherLane(bo.page)).toBe('one\ntwo');
+  });
+
+  it('says "Reconnecting…" while offline and delivers what was typed once, when back', async () => {
+    await bo.page.clock.runFor(LINGER_MS + FADE_MS);
+    await ann.context.setOffline(true);
+    await ann.page.keyboard.type('xyz');
+    await ann.page.getByText('Reconnecting…').waitFor({ timeout: 5000 });
+    await ann.context.setOffline(false);
+    const back = Date.now();
+    await bo.page.waitForFunction(() => document.querySelector('.others .lane-text')?.textContent === 'xyz', null, { timeout: 8000 });
+    timings.offlineTextDeliveredAfterReconnectMs = Date.now() - back;
+    await ann.page.getByText('Reconnecting…').waitFor({ state: 'hidden', timeout: 8000 });
+    expect(await otherLane(bo.page)).toBe('xyz');
+  });
+
   it('shows the third visitor to a two-seat room the full view', async () => {
     const cy = await openPage(e2e, roomUrl);
     await cy.page.getByText('This chat is full').waitFor();
@@ -95,10 +118,15 @@ describe.skipIf(!hasChromium)('the chat page in Chromium', { timeout: 30_000 }, 
     await bo.page.goto(`${e2e.baseUrl}/about`);
     await ann.page.getByText('Bo left the chat').waitFor({ timeout: 3000 });
     await ann.page.getByText("Your friend hasn't joined yet").waitFor();
+    // Coming back, the name form remembers the name used last time.
+    await bo.page.goto(roomUrl);
+    expect(await bo.page.locator('#name').inputValue()).toBe('Bo');
   });
 
   it('renders a hostile name and text literally and runs nothing', async () => {
     const mallory = await openPage(e2e, roomUrl);
+    // A first visit suggests a friendly generated name.
+    expect(await mallory.page.locator('#name').inputValue()).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
     await joinAs(mallory, XSS);
     await ann.page.getByText(`${XSS} joined`).waitFor();
     await mallory.page.keyboard.type(XSS);
