@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorTally } from '../bench-client.js';
+import { waitFor } from '../concurrency.js';
+import type { Contender } from '../contenders.js';
+import { GeneratorMonitor, type GeneratorReport } from '../generator-monitor.js';
+import { ServerProcess, type StartOptions } from '../server-process.js';
+import { summarize, type Summary } from '../stats.js';
+import { DeliveryLog } from '../typist.js';
+import { openRooms } from './rooms.js';
+
+export interface IdlePollsWorkload {
+  workload: string;
+  /** Rooms of two, each participant holding one poll. */
+  rooms: number;
+  /** Rooms that then get one key each. */
+  wakeRooms: number;
+  /**
+   * Pause before each RSS sample, so startup garbage and the setup phase's allocations
+   * settle (2 s is plenty for either server; the smoke test, which reads no figure, uses less).
+   */
+  settleMs: number;
+}
+
+export interface IdlePollsResult {
+  workload: string;
+  server: string;
+  heldPolls: number;
+  rssIdleMb: number;
+  rssHeldMb: number;
+  rssPerHeldPollKb: number;
+  wakeKeys: number;
+  wakeDeliveredPct: number;
+  wakeLatencyMs: Summary;
+  duplicates: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  generator: GeneratorReport;
+}
+
+const WAKE_TIMEOUT_MS = 5_000;
+
+/** Many held polls and nothing typed: what a held poll costs, then how fast one key wakes one. */
+export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload, start: StartOptions): Promise<IdlePollsResult> {
+  const server = await ServerProcess.start(contender.spec, start);
+  const errors = new ErrorTally();
+  const client = contender.client(server.url, errors);
+  try {
+    await sleep(load.settleMs);
+    const idle = await server.memory();
+    const log = new DeliveryLog(errors);
+    const rooms = await openRooms(client, load.rooms, log);
+    await sleep(load.settleMs);
+    const held = await server.memory();
+
+    const monitor = new GeneratorMonitor();
+    for (const room of rooms.slice(0, load.wakeRooms)) room.a.press();
+    await waitFor(() => log.keysDelivered >= log.keysPressed, WAKE_TIMEOUT_MS);
+    const generator = monitor.stop();
+
+    const heldPolls = load.rooms * 2;
+    return {
+      workload: load.workload,
+      server: contender.spec.name,
+      heldPolls,
+      rssIdleMb: idle.rssBytes / 2 ** 20,
+      rssHeldMb: held.rssBytes / 2 ** 20,
+      rssPerHeldPollKb: (held.rssBytes - idle.rssBytes) / heldPolls / 1024,
+      wakeKeys: log.keysPressed,
+      wakeDeliveredPct: log.keysPressed === 0 ? 0 : (log.keysDelivered / log.keysPressed) * 100,
+      wakeLatencyMs: summarize(log.latenciesMs),
+      duplicates: log.duplicates,
+      errors: errors.count,
+      errorKinds: errors.toJSON(),
+      generator,
+    };
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}

@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { mapLimit } from '../concurrency.js';
+import type { Contender } from '../contenders.js';
+import { ServerProcess, type StartOptions } from '../server-process.js';
+
+export interface IdleRoomsWorkload {
+  workload: string;
+  rooms: number;
+  /** How long CPU is sampled once every room exists. */
+  sampleMs: number;
+  /** Pause between creating the last room and sampling: creation garbage is collected within ~2 s. */
+  settleMs: number;
+}
+
+export interface IdleRoomsResult {
+  workload: string;
+  server: string;
+  rooms: number;
+  createS: number;
+  rssMb: number;
+  cpuPct: number;
+  errors: number;
+}
+
+const CREATE_CONNECTIONS = 32;
+
+/** Phantachat only: 100,000 rooms created and left alone. Socket.IO rooms exist only while sockets sit in them. */
+export async function runIdleRooms(contender: Contender, load: IdleRoomsWorkload, start: StartOptions): Promise<IdleRoomsResult> {
+  const server = await ServerProcess.start(contender.spec, start);
+  const pool = new Pool(server.url, { connections: CREATE_CONNECTIONS });
+  let errors = 0;
+  try {
+    const createdAt = performance.now();
+    await mapLimit(load.rooms, CREATE_CONNECTIONS * 2, async () => {
+      const response = await pool.request({ method: 'POST', path: '/rooms' });
+      await response.body.dump();
+      if (response.statusCode !== 201) errors += 1;
+    });
+    const createS = (performance.now() - createdAt) / 1000;
+    await sleep(load.settleMs);
+    const cpuBefore = await server.cpuMs();
+    await sleep(load.sampleMs);
+    const cpuMs = (await server.cpuMs()) - cpuBefore;
+    const memory = await server.memory();
+    return {
+      workload: load.workload,
+      server: contender.spec.name,
+      rooms: load.rooms,
+      createS,
+      rssMb: memory.rssBytes / 2 ** 20,
+      cpuPct: (cpuMs / load.sampleMs) * 100,
+      errors,
+    };
+  } finally {
+    await pool.destroy();
+    await server.stop();
+  }
+}
