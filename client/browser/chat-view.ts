@@ -72,7 +72,7 @@ export class ChatView {
     this.#notices.setAlone(this.#present.size === 0);
   }
 
-  connection(state: ConnectionState | 'rejoining'): void {
+  connection(state: ConnectionState): void {
     this.#notices.connection(state);
   }
 

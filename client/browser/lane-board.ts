@@ -65,7 +65,7 @@ export class LaneBoard {
     return this.#lanes.has(id);
   }
 
-  /** Adds a lane for someone else unless it exists; names can change on rejoin. */
+  /** Adds a lane for someone else unless it exists (a rejoin brings a new id, hence a new lane). */
   ensureLane(id: string, name: string): void {
     const existing = this.#lanes.get(id);
     if (existing) return;

@@ -43,9 +43,10 @@ export class NoticeBoard {
     this.#waiting.hidden = !alone;
   }
 
-  connection(state: ConnectionState | 'rejoining'): void {
+  /** Silent while connected: only trouble is worth a line on screen. */
+  connection(state: ConnectionState): void {
     this.#status.hidden = state === 'connected';
-    this.#status.textContent = state === 'connected' ? '' : state === 'rejoining' ? 'Rejoining…' : 'Reconnecting…';
+    this.#status.textContent = state === 'connected' ? '' : 'Reconnecting…';
   }
 
   /** A sentence that leaves on its own after NOTICE_MS. */

@@ -63,8 +63,12 @@ export interface ChatPage {
 }
 
 /** A fresh browser profile (own storage, own seat) opening `url`. */
-export async function openPage(e2e: E2e, url: string, options: { fakeClock?: boolean } = {}): Promise<ChatPage> {
-  const context = await e2e.browser.newContext({ viewport: { width: 720, height: 560 }, deviceScaleFactor: 1 });
+export async function openPage(e2e: E2e, url: string, options: { fakeClock?: boolean; reducedMotion?: boolean } = {}): Promise<ChatPage> {
+  const context = await e2e.browser.newContext({
+    viewport: { width: 720, height: 560 },
+    deviceScaleFactor: 1,
+    reducedMotion: options.reducedMotion ? 'reduce' : 'no-preference',
+  });
   const page = await context.newPage();
   if (options.fakeClock) await page.clock.install();
   const dialogs: string[] = [];

@@ -138,6 +138,18 @@ describe.skipIf(!hasChromium)('the chat page in Chromium', { timeout: 30_000 }, 
     await mallory.context.close();
   });
 
+  it('with prefers-reduced-motion, lets characters vanish without a fade', async () => {
+    const still = await openPage(e2e, `${e2e.baseUrl}/`, { fakeClock: true, reducedMotion: true });
+    await joinAs(still, 'Still');
+    await still.page.keyboard.type('calm');
+    await still.page.clock.runFor(LINGER_MS);
+    expect(await still.page.locator('.lane.self .ch').count()).toBe(4);
+    expect(await still.page.locator('.ch.fading').count()).toBe(0);
+    await still.page.clock.runFor(FADE_MS);
+    expect(await ownLane(still.page)).toBe('');
+    await still.context.close();
+  });
+
   it('answers an unknown room with the vanished page', async () => {
     const stranger = await e2e.browser.newPage();
     const response = await stranger.goto(`${e2e.baseUrl}/AAAAAAAAAAAAAAAA`);
