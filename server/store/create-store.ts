@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { MemoryStore } from './memory-store.js';
+import { RedisStore } from './redis-store.js';
 import type { RoomStore } from './room-store.js';
 
 /** The store the configuration asks for: in memory unless REDIS_URL is set. */
-export async function createStore(config: Config, now: () => number = Date.now): Promise<RoomStore> {
+export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger): Promise<RoomStore> {
   const options = {
     now,
     ttlMs: config.messageTtlMs,
@@ -13,5 +15,5 @@ export async function createStore(config: Config, now: () => number = Date.now):
     maxRooms: config.maxRooms,
   };
   if (config.redisUrl === undefined) return new MemoryStore(options);
-  throw new Error('REDIS_URL is set but the Redis store is not built yet');
+  return RedisStore.connect({ ...options, url: config.redisUrl, logger });
 }

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import { formatCursor, type Cursor } from '../domain/cursor.js';
+import { randomId as cryptoRandomId, type RandomId } from '../domain/random-id.js';
+import type { RegistryOptions } from '../domain/room-registry.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
+import { connect, whenReady } from './redis/connect.js';
+import type { LuaScript, Reply } from './redis/lua-script.js';
+import { RoomChannels } from './redis/room-channels.js';
+import * as scripts from './redis/scripts.js';
+import {
+  RoomError,
+  type JoinResult,
+  type OpenPoll,
+  type ReadResult,
+  type RoomErrorCode,
+  type RoomSignal,
+  type RoomSnapshot,
+  type RoomStore,
+  type Seat,
+  type SendResult,
+} from './room-store.js';
+import { systemTimers, type Timers } from './timers.js';
+
+export interface RedisStoreOptions extends RegistryOptions {
+  url: string;
+  /** Prepended to every key and channel; tests give each store its own. */
+  keyPrefix?: string;
+  /** How long (real ms) a key outlives its deadline on the store clock: the crash backstop's margin. */
+  expirySlackMs?: number;
+  /** How often this process applies due deadlines (presence timeouts, expiry, idle rooms). */
+  sweepIntervalMs?: number;
+  timers?: Timers;
+  logger?: Logger;
+}
+
+// Same sizes as the memory store (room-registry.ts): tokens are unguessable, the rest short.
+const TOKEN_BYTES = 32;
+const PARTICIPANT_ID_BYTES = 6;
+const EPOCH_BYTES = 6;
+// 1 s: covers clock skew between dynos and Redis's own expiry sampling; the sweep removes
+// text at expiresAt, so this margin only matters when no instance is alive.
+const DEFAULT_EXPIRY_SLACK_MS = 1_000;
+// 250 ms: a timed-out participant's `leave` or an expired event's removal lands at most
+// this late, for four tiny round trips a second per process whatever the room count.
+const DEFAULT_SWEEP_INTERVAL_MS = 250;
+// Entries handled per index and script run; a longer backlog is worked off in back-to-back runs.
+const SWEEP_BATCH = 500;
+// How long start-up waits for Redis before serving anyway (answering 503 until it comes).
+const START_WAIT_MS = 3_000;
+// A drawn participant id that is already seated is drawn again; 2^48 ids make one retry rare.
+const MAX_JOIN_DRAWS = 5;
+
+/**
+ * Rooms in Redis, so any number of processes serve one room with no sticky sessions.
+ * The data model is in docs/redis.md. Every room operation is one Lua script
+ * (redis/scripts.ts); held polls wake through one pub/sub connection per process.
+ * When Redis does not answer, every method rejects with RoomError('unavailable').
+ */
+export class RedisStore implements RoomStore {
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly channels: RoomChannels;
+  private readonly keys: RedisKeys;
+  private readonly now: () => number;
+  private readonly timers: Timers;
+  private readonly randomId: RandomId;
+  private readonly logger: Logger;
+  private readonly common: () => Array<string | number>;
+  private readonly sweepIntervalMs: number;
+  private sweepTimer: unknown;
+  private closed = false;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    this.now = options.now;
+    this.timers = options.timers ?? systemTimers;
+    this.randomId = options.randomId ?? cryptoRandomId;
+    this.logger = options.logger ?? silentLogger;
+    this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    const slackMs = options.expirySlackMs ?? DEFAULT_EXPIRY_SLACK_MS;
+    this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs];
+    this.redis = connect(options.url, 'commands', this.logger);
+    this.subscriber = connect(options.url, 'signals', this.logger);
+    this.channels = new RoomChannels(this.subscriber, this.keys);
+    this.scheduleSweep(this.sweepIntervalMs);
+  }
+
+  /** A store whose connections are up, or that gave Redis `waitMs` to come (then it serves 503 until it does). */
+  static async connect(options: RedisStoreOptions, waitMs = START_WAIT_MS): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    await Promise.all([whenReady(store.redis, waitMs), whenReady(store.subscriber, waitMs)]);
+    return store;
+  }
+
+  async createRoom(room: string, capacity: number): Promise<boolean> {
+    const created = await this.run(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES), this.options.maxRooms);
+    if (created === -1) throw new RoomError('server-full');
+    return created === 1;
+  }
+
+  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
+    const reply = strings(await this.run(scripts.getRoomScript, room));
+    if (reply.length === 0) return undefined;
+    return { room, capacity: Number(reply[0]), participants: roster(reply.slice(1)) };
+  }
+
+  async join(room: string, name: string): Promise<JoinResult> {
+    for (let draw = 0; draw < MAX_JOIN_DRAWS; draw += 1) {
+      const token = this.randomId(TOKEN_BYTES);
+      const participant = this.randomId(PARTICIPANT_ID_BYTES);
+      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token)));
+      if (reply[0] === 'retry') continue;
+      const [cursor, capacity] = ok(reply);
+      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants: roster(reply.slice(3)) };
+    }
+    throw new Error('participant id space exhausted');
+  }
+
+  async authenticate(room: string, token: string): Promise<Seat> {
+    const [participant, name] = ok(strings(await this.run(scripts.authenticateScript, room, hashToken(token))));
+    return { participant: participant!, name: name! };
+  }
+
+  async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
+    const [id] = ok(strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom)));
+    return { id: id! };
+  }
+
+  async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
+    ok(strings(await this.run(scripts.presenceScript, room, hashToken(token), state, this.options.maxEventsPerRoom)));
+  }
+
+  async leave(room: string, token: string): Promise<void> {
+    ok(strings(await this.run(scripts.leaveScript, room, hashToken(token))));
+  }
+
+  async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
+    // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
+    await this.channels.ready(room);
+    const at = cursorArgs(cursor);
+    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit));
+    const [participant, leaseId] = ok(reply);
+    return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
+  }
+
+  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult> {
+    const at = cursorArgs(cursor);
+    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit));
+    ok(reply);
+    return readResult(reply.slice(1), cursor, this.now());
+  }
+
+  async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
+    // Never rejects: a lease that cannot be shortened simply runs its course.
+    await this.run(scripts.closePollScript, room, participant, leaseId).catch(() => {});
+  }
+
+  subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
+    return this.channels.on(room, listener);
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return false;
+    try {
+      await this.redis.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sweepTimer !== undefined) this.timers.clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.channels.clear();
+    await Promise.allSettled([quit(this.redis), quit(this.subscriber)]);
+  }
+
+  /** Runs a script with the common arguments; any failure but a RoomError means Redis is unavailable. */
+  private async run(script: LuaScript, ...args: Array<string | number>): Promise<Reply> {
+    if (this.closed) throw new RoomError('unavailable');
+    try {
+      return await script.run(this.redis, [...this.common(), ...args]);
+    } catch (error) {
+      if (error instanceof RoomError) throw error;
+      // A script error (a bug, not an outage) is worth a line; the message may quote arguments, so only its name.
+      if (this.redis.status === 'ready') this.logger.log('error', 'redis command failed', { errorName: error instanceof Error ? error.name : typeof error });
+      throw new RoomError('unavailable');
+    }
+  }
+
+  private scheduleSweep(delayMs: number): void {
+    if (this.closed) return;
+    this.sweepTimer = this.timers.setTimeout(() => {
+      this.sweepTimer = undefined;
+      this.run(scripts.sweepScript, SWEEP_BATCH).then(
+        (due) => this.scheduleSweep(Number(due) >= SWEEP_BATCH ? 0 : this.sweepIntervalMs),
+        () => this.scheduleSweep(this.sweepIntervalMs),
+      );
+    }, delayMs);
+  }
+}
+
+/** Tokens are 32 random bytes, so a plain SHA-256 is enough: a Redis dump yields no usable token. */
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+function cursorArgs(cursor: Cursor | undefined): { epoch: string; seq: number } {
+  return cursor === undefined ? { epoch: '', seq: 0 } : cursor;
+}
+
+function strings(reply: Reply): string[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((item) => String(item));
+}
+
+const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full']);
+
+/** The values after an 'ok' status; a status naming a RoomError code rejects with it. */
+function ok(reply: string[]): string[] {
+  const [status, ...rest] = reply;
+  if (status === 'ok') return rest;
+  if (status !== undefined && ROOM_ERRORS.has(status)) throw new RoomError(status as RoomErrorCode);
+  throw new Error(`unexpected script reply ${String(status)}`);
+}
+
+function roster(flat: string[]): ParticipantInfo[] {
+  const participants: ParticipantInfo[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) participants.push({ id: flat[i]!, name: flat[i + 1]! });
+  return participants;
+}
+
+/** Mirrors RoomBuffer#read: live events after the cursor and the cursor to poll from next. */
+function readResult(reply: string[], cursor: Cursor | undefined, now: number): ReadResult {
+  const [epoch, seq, reset, ...stored] = reply;
+  const events = stored.map(parseEvent).filter((event) => event.expiresAt > now);
+  const last = events[events.length - 1];
+  const current = `${epoch}.${seq}`;
+  const next = last !== undefined ? last.id : reset === '1' || cursor === undefined ? current : formatCursor(cursor);
+  return reset === '1' ? { events, cursor: next, reset: true } : { events, cursor: next };
+}
+
+/** Stored JSON back to an event, fields in protocol order. */
+function parseEvent(json: string): ChatEvent {
+  const stored = JSON.parse(json) as ChatEvent;
+  return {
+    id: stored.id,
+    type: stored.type,
+    from: stored.from,
+    name: stored.name,
+    ...(stored.text === undefined ? {} : { text: stored.text }),
+    at: stored.at,
+    expiresAt: stored.expiresAt,
+  };
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    await client.quit();
+    return;
+  }
+  client.disconnect();
+}
