@@ -60,10 +60,20 @@ export interface ChatPage {
   dialogs: string[];
   /** URLs of every script the page requested. */
   scripts: string[];
+  /** Uncaught exceptions and CSP or Trusted Types violations: must stay empty. */
+  problems: string[];
 }
 
 /** A fresh browser profile (own storage, own seat) opening `url`. */
-export async function openPage(e2e: E2e, url: string, options: { fakeClock?: boolean; reducedMotion?: boolean } = {}): Promise<ChatPage> {
+export interface OpenOptions {
+  /** Playwright's clock: time flows as usual, but the test can jump ahead. */
+  fakeClock?: boolean;
+  reducedMotion?: boolean;
+  /** Adds require-trusted-types-for 'script' to the page's CSP: any HTML string sink then throws. */
+  trustedTypes?: boolean;
+}
+
+export async function openPage(e2e: E2e, url: string, options: OpenOptions = {}): Promise<ChatPage> {
   const context = await e2e.browser.newContext({
     viewport: { width: 720, height: 560 },
     deviceScaleFactor: 1,
@@ -71,8 +81,22 @@ export async function openPage(e2e: E2e, url: string, options: { fakeClock?: boo
   });
   const page = await context.newPage();
   if (options.fakeClock) await page.clock.install();
+  if (options.trustedTypes) {
+    await page.route(`${e2e.baseUrl}/*`, async (route) => {
+      const response = await route.fetch();
+      const headers = response.headers();
+      const csp = headers['content-security-policy'];
+      if (csp) headers['content-security-policy'] = `${csp}; require-trusted-types-for 'script'`;
+      await route.fulfill({ response, headers });
+    });
+  }
   const dialogs: string[] = [];
   const scripts: string[] = [];
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Trusted Type/i.test(message.text())) problems.push(message.text());
+  });
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
@@ -81,7 +105,7 @@ export async function openPage(e2e: E2e, url: string, options: { fakeClock?: boo
     if (request.resourceType() === 'script') scripts.push(request.url());
   });
   await page.goto(url);
-  return { context, page, dialogs, scripts };
+  return { context, page, dialogs, scripts, problems };
 }
 
 /** Fills the inline name form and waits until the chat is on screen. */

@@ -150,6 +150,30 @@ describe.skipIf(!hasChromium)('the chat page in Chromium', { timeout: 30_000 }, 
     await still.context.close();
   });
 
+  it('runs under Trusted Types, so no string ever reaches an HTML sink', async () => {
+    // A room URL directly: the intercepted route must not follow the / redirect for the page.
+    const created = (await (await fetch(`${e2e.baseUrl}/rooms`, { method: 'POST' })).json()) as { url: string };
+    const strict = await openPage(e2e, `${e2e.baseUrl}${created.url}`, { trustedTypes: true });
+    await joinAs(strict, XSS);
+    await strict.page.keyboard.type(`${XSS}\n`);
+    const sinkBlocked = await strict.page.evaluate(() => {
+      try {
+        document.body.insertAdjacentHTML('beforeend', '<b>x</b>');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(sinkBlocked).toBe(true);
+    expect(await ownLane(strict.page)).toBe(`${XSS}\n`);
+    expect(strict.problems).toEqual([]);
+    await strict.context.close();
+  });
+
+  it('raised no script errors and no CSP violation on any chat page', () => {
+    expect([...ann.problems, ...bo.problems]).toEqual([]);
+  });
+
   it('answers an unknown room with the vanished page', async () => {
     const stranger = await e2e.browser.newPage();
     const response = await stranger.goto(`${e2e.baseUrl}/AAAAAAAAAAAAAAAA`);
