@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { PollHub } from './http/poll-hub.js';
 import { createLogger } from './logger.js';
@@ -8,21 +10,70 @@ import { createStore } from './store/create-store.js';
 
 const logger = createLogger();
 
+// Past this a stopping primary stops waiting for its workers: our promise is exit within 10 s.
+const PRIMARY_EXIT_DEADLINE_MS = 9_500;
+// A worker that dies is replaced after this pause, so a worker that crashes at start cannot spin the CPU.
+const RESPAWN_DELAY_MS = 1_000;
+
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
+  let workers: number;
   try {
     config = loadConfig();
+    workers = workerCount(process.env.WEB_CONCURRENCY);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`phantachat: ${error.message}\n`);
     process.exit(1);
   }
-  const store = await createStore(config);
+  // Workers need a shared store: without REDIS_URL, rooms live in one process's memory.
+  if (config.redisUrl !== undefined && workers > 1 && cluster.isPrimary) return runPrimary(workers);
+  await serve(config);
+}
+
+/** WEB_CONCURRENCY, which Heroku sets from the dyno size; 1 when unset. */
+function workerCount(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new ConfigError(`WEB_CONCURRENCY must be a whole number of 1 or more, got "${raw}"`);
+  return Number(raw);
+}
+
+/** The primary only forks, replaces workers that die, and passes SIGTERM on. */
+function runPrimary(workers: number): void {
+  let stopping = false;
+  logger.log('info', 'starting workers', { workers });
+  for (let i = 0; i < workers; i += 1) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) exitAfterFlush(0);
+      return;
+    }
+    logger.log('warn', 'worker exited', { pid: worker.process.pid, code: code ?? undefined, signal: signal ?? undefined });
+    setTimeout(() => {
+      if (!stopping) cluster.fork();
+    }, RESPAWN_DELAY_MS);
+  });
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('info', 'stopping', { signal, workers: Object.keys(cluster.workers ?? {}).length });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    setTimeout(() => process.exit(1), PRIMARY_EXIT_DEADLINE_MS).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** One server process: the whole app when alone, or one cluster worker. */
+async function serve(config: Config): Promise<void> {
+  const store = await createStore(config, Date.now, logger);
   const hub = new PollHub(store);
   const app = createApp({ config, store, hub, logger });
   const server = createHttpServer(app, config);
   server.listen(config.port, () => {
-    logger.log('info', 'listening', { port: config.port, store: config.redisUrl ? 'redis' : 'memory' });
+    const { port } = server.address() as AddressInfo;
+    logger.log('info', 'listening', { port, store: config.redisUrl ? 'redis' : 'memory', pid: process.pid });
   });
 
   let stopping = false;
@@ -37,6 +88,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A worker whose primary is gone would otherwise serve on, unsupervised.
+  if (cluster.isWorker) process.on('disconnect', () => stop('disconnect'));
 }
 
 /** stdout to a pipe is asynchronous once the pipe is full: exit only after the last log line is out. */
