@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Workers need a shared store: without REDIS_URL, rooms live in one process's memory.
-  if (config.redisUrl !== undefined && workers > 1 && cluster.isPrimary) return runPrimary(workers);
+  if (config.redisUrl !== undefined && workers > 1 && cluster.isPrimary) return runPrimary(workers, config.roomSalt);
   await serve(config);
 }
 
@@ -38,11 +38,17 @@ function workerCount(raw: string | undefined): number {
   return Number(raw);
 }
 
-/** The primary only forks, replaces workers that die, and passes SIGTERM on. */
-function runPrimary(workers: number): void {
+/**
+ * The primary only forks, replaces workers that die, and passes SIGTERM on. Workers get
+ * its ROOM_SALT: with the per-process random default, each would reject the others' room ids.
+ */
+function runPrimary(workers: number, roomSalt: string): void {
   let stopping = false;
+  const fork = (): void => {
+    cluster.fork({ ROOM_SALT: roomSalt });
+  };
   logger.log('info', 'starting workers', { workers });
-  for (let i = 0; i < workers; i += 1) cluster.fork();
+  for (let i = 0; i < workers; i += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) exitAfterFlush(0);
@@ -50,7 +56,7 @@ function runPrimary(workers: number): void {
     }
     logger.log('warn', 'worker exited', { pid: worker.process.pid, code: code ?? undefined, signal: signal ?? undefined });
     setTimeout(() => {
-      if (!stopping) cluster.fork();
+      if (!stopping) fork();
     }, RESPAWN_DELAY_MS);
   });
   const stop = (signal: NodeJS.Signals): void => {
