@@ -1,0 +1,131 @@
+import { Redis } from 'ioredis';
+import type { ChatEvent } from '../../server/protocol.js';
+import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+
+/** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
+export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  return { REDIS_URL: redisUrl, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
+}
+
+export interface Instance extends SpawnedServer {
+  api: Api;
+}
+
+export async function startInstance(redisUrl: string, env: Record<string, string> = {}): Promise<Instance> {
+  const server = await spawnServer(instanceEnv(redisUrl, env));
+  return { ...server, api: new Api(server.url) };
+}
+
+export async function stopInstance(instance: Instance | undefined): Promise<void> {
+  if (instance === undefined || instance.child.exitCode !== null || instance.child.signalCode !== null) return;
+  instance.child.kill('SIGKILL');
+  await instance.exited;
+}
+
+export interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** A tiny client of protocol v1 over fetch, bound to one instance. */
+export class Api {
+  constructor(readonly base: string) {}
+
+  async call(method: string, path: string, options: { token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
+  }
+
+  async createRoom(capacity = 2): Promise<string> {
+    const res = await this.call('POST', '/rooms', { body: { capacity } });
+    if (res.status !== 201) throw new Error(`create room: ${res.status}`);
+    return res.body.room as string;
+  }
+
+  async join(room: string, name: string): Promise<{ token: string; cursor: string; participant: string }> {
+    const res = await this.call('POST', `/rooms/${room}/join`, { body: { name } });
+    if (res.status !== 201) throw new Error(`join: ${res.status}`);
+    return res.body;
+  }
+
+  async send(room: string, token: string, text: string, seq?: number): Promise<string> {
+    const res = await this.call('POST', `/rooms/${room}/send`, { token, body: seq === undefined ? { text } : { text, seq } });
+    if (res.status !== 200) throw new Error(`send: ${res.status}`);
+    return res.body.id as string;
+  }
+
+  async poll(room: string, token: string, cursor: string | undefined, waitMs?: number, signal?: AbortSignal): Promise<{ events: ChatEvent[]; cursor: string }> {
+    const query = new URLSearchParams();
+    if (cursor !== undefined) query.set('cursor', cursor);
+    if (waitMs !== undefined) query.set('wait', String(waitMs));
+    const res = await this.call('GET', `/rooms/${room}/poll?${query}`, { token, signal });
+    if (res.status !== 200) throw new Error(`poll: ${res.status}`);
+    return res.body;
+  }
+}
+
+/**
+ * Every key of the database with everything it holds, whatever its type, as one string
+ * per key: what an operator (or an attacker) with a Redis dump would see.
+ */
+export async function dumpDatabase(redisUrl: string): Promise<string[]> {
+  const client = new Redis(redisUrl);
+  try {
+    const dump: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) dump.push(`${key} => ${JSON.stringify(await valueOf(client, key))}`);
+    } while (cursor !== '0');
+    return dump;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function valueOf(client: Redis, key: string): Promise<unknown> {
+  switch (await client.type(key)) {
+    case 'string':
+      return client.get(key);
+    case 'hash':
+      return client.hgetall(key);
+    case 'zset':
+      return client.zrange(key, 0, -1, 'WITHSCORES');
+    case 'set':
+      return client.smembers(key);
+    case 'list':
+      return client.lrange(key, 0, -1);
+    case 'stream':
+      return client.xrange(key, '-', '+');
+    default:
+      return null; // expired between SCAN and TYPE
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retries `check` every 50 ms until it stops throwing or `timeoutMs` passes. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
