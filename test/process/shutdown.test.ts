@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
@@ -14,6 +15,23 @@ function call(base: string, method: string, path: string, token?: string, body?:
     if (onSent) req.on('finish', onSent);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+/** Resolves once the process has used no CPU for three samples in a row (it has read everything sent to it). */
+async function untilIdle(pid: number): Promise<void> {
+  let quiet = 0;
+  let last = cpuTicks(pid);
+  while (quiet < 3) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = cpuTicks(pid);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
 }
 
 describe('SIGTERM', () => {
@@ -37,9 +55,10 @@ describe('SIGTERM', () => {
     let sent = 0;
     const polls = seats.map((seat) => call(server!.url, 'GET', `/rooms/${seat.room}/poll?cursor=${seat.cursor}`, seat.token, undefined, () => (sent += 1)));
     // A burst of 1,000 connects overflows the listen backlog and some SYNs are retried a second later,
-    // so wait until every request is on the wire, then give the server a moment to read them.
+    // so wait until every request is on the wire, then until the server has read them all (it goes idle):
+    // a request still unread at SIGTERM sits on a connection that looks idle, and is cut with it.
     while (sent < seats.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilIdle(server.child.pid!);
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     const answers = await Promise.all(polls.map((poll) => poll.catch((error: Error) => ({ status: 0, body: error.message }))));
