@@ -3,8 +3,9 @@ import type { ChatEvent } from '../../server/protocol.js';
 import { redisUrl } from '../support/stores.js';
 import { startInstance, stopInstance, type Api, type Instance } from './instances.js';
 
-// 3 s hold keeps the held-poll paths exercised while every test stays well inside its timeout.
-const ENV = { POLL_HOLD_MS: '3000', PRESENCE_TIMEOUT_MS: '20000' };
+// 3 s hold keeps the held-poll paths exercised while every test stays well inside its timeout;
+// a short idle time lets the test rooms leave the shared test database soon after.
+const ENV = { POLL_HOLD_MS: '3000', PRESENCE_TIMEOUT_MS: '20000', ROOM_IDLE_MS: '5000' };
 
 describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis', () => {
   let a: Instance;
