@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisStore, type RedisStoreOptions } from '../../server/store/redis-store.js';
+import { RoomError, type RoomSignal } from '../../server/store/room-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { freePort } from '../support/spawn-server.js';
+import { deleteKeys, redisUrl } from '../support/stores.js';
+import { dumpDatabase } from './instances.js';
+
+if (redisUrl === undefined) process.stdout.write('Redis tests skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379/15) to run them.\n');
+
+const SETTINGS = { ttlMs: 10_000, presenceTimeoutMs: 1_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 1_000 };
+
+describe.skipIf(redisUrl === undefined)('RedisStore', () => {
+  const stores: RedisStore[] = [];
+  let prefix = '';
+  const open = async (clock: ManualClock, options: Partial<RedisStoreOptions> = {}): Promise<RedisStore> => {
+    const store = await RedisStore.connect({ ...SETTINGS, now: clock.now, url: redisUrl!, keyPrefix: prefix, expirySlackMs: 60_000, ...options });
+    stores.push(store);
+    return store;
+  };
+  const fresh = (): void => {
+    prefix = `test:${randomBytes(6).toString('hex')}:`;
+  };
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await deleteKeys(redisUrl!, `${prefix}*`);
+  });
+
+  it('emits exactly one leave for a timed-out participant when several instances notice at once', async () => {
+    fresh();
+    const clock = new ManualClock();
+    // Three instances on one keyspace, sweeping every 5 ms, plus lazy checks from every call.
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => open(clock, { sweepIntervalMs: 5 })));
+    const rooms = ['room1xxxxxxxxx', 'room2xxxxxxxxx', 'room3xxxxxxxxx'];
+    const seated: Array<{ room: string; token: string }> = [];
+    for (const room of rooms) {
+      await a!.createRoom(room, 2);
+      seated.push({ room, token: (await a!.join(room, 'Ann')).token });
+      await b!.join(room, 'Bob');
+    }
+    clock.advance(1_000);
+    await Promise.all(rooms.flatMap((room) => [a!.getRoom(room), b!.getRoom(room), c!.getRoom(room), a!.read(room, undefined, 100)]));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // several sweeps of each instance
+    for (const room of rooms) {
+      const { events } = await c!.read(room, undefined, 100);
+      expect(events.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['join:Ann', 'join:Bob', 'leave:Ann', 'leave:Bob']);
+      expect(await c!.getRoom(room)).toEqual({ room, capacity: 2, participants: [] });
+    }
+    await expect(a!.authenticate(seated[0]!.room, seated[0]!.token)).rejects.toThrow(new RoomError('bad-token'));
+  });
+
+  it('wakes a poll whose subscription races a send from another instance', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const [a, b] = await Promise.all([open(clock), open(clock)]);
+    await a.createRoom('racexxxxxxxxxx', 2);
+    const ann = await a.join('racexxxxxxxxxx', 'Ann');
+    const bob = await b.join('racexxxxxxxxxx', 'Bob');
+    let cursor = (await a.read('racexxxxxxxxxx', undefined, 100)).cursor;
+    for (let i = 0; i < 30; i += 1) {
+      // As PollHub does: subscribe, then open; the send lands anywhere around them.
+      const signals: RoomSignal[] = [];
+      const unsubscribe = a.subscribe('racexxxxxxxxxx', (signal) => signals.push(signal));
+      const sent = b.send('racexxxxxxxxxx', bob.token, `t${i}`);
+      const opened = await a.openPoll('racexxxxxxxxxx', ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 1_000, 100);
+      await sent;
+      if (opened.events.length === 0) {
+        const deadline = Date.now() + 1_000;
+        while (!signals.some((s) => s.type === 'events') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+        expect(signals.some((s) => s.type === 'events')).toBe(true);
+      }
+      unsubscribe();
+      await a.closePoll('racexxxxxxxxxx', opened.participant, opened.leaseId);
+      cursor = (await a.read('racexxxxxxxxxx', undefined, 100)).cursor;
+    }
+  });
+
+  it('keeps a hash of each token in Redis, never the token', async () => {
+    fresh();
+    const store = await open(new ManualClock());
+    await store.createRoom('tokenxxxxxxxxx', 2);
+    const { token } = await store.join('tokenxxxxxxxxx', 'Ann');
+    const dump = (await dumpDatabase(redisUrl!)).filter((line) => line.startsWith(prefix));
+    expect(dump.length).toBeGreaterThan(0);
+    expect(dump.filter((line) => line.includes(token))).toEqual([]);
+    expect((await store.authenticate('tokenxxxxxxxxx', token)).name).toBe('Ann');
+  });
+
+  it('rejects every call at once with RoomError(unavailable) when Redis does not answer', async () => {
+    fresh();
+    const started = Date.now();
+    const store = await RedisStore.connect({ ...SETTINGS, now: Date.now, url: `redis://127.0.0.1:${await freePort()}` }, 200);
+    stores.push(store);
+    const unavailable = new RoomError('unavailable');
+    const cursor = { epoch: 'x', seq: 1 };
+    await expect(store.createRoom('downxxxxxxxxxx', 2)).rejects.toThrow(unavailable);
+    await expect(store.getRoom('downxxxxxxxxxx')).rejects.toThrow(unavailable);
+    await expect(store.join('downxxxxxxxxxx', 'Ann')).rejects.toThrow(unavailable);
+    await expect(store.authenticate('downxxxxxxxxxx', 't')).rejects.toThrow(unavailable);
+    await expect(store.send('downxxxxxxxxxx', 't', 'hi', 1)).rejects.toThrow(unavailable);
+    await expect(store.setPresence('downxxxxxxxxxx', 't', 'away')).rejects.toThrow(unavailable);
+    await expect(store.leave('downxxxxxxxxxx', 't')).rejects.toThrow(unavailable);
+    const unsubscribe = store.subscribe('downxxxxxxxxxx', () => {});
+    await expect(store.openPoll('downxxxxxxxxxx', 't', cursor, 1_000, 10)).rejects.toThrow(unavailable);
+    unsubscribe();
+    await expect(store.read('downxxxxxxxxxx', cursor, 10)).rejects.toThrow(unavailable);
+    await expect(store.closePoll('downxxxxxxxxxx', 'p', '1')).resolves.toBeUndefined();
+    expect(await store.healthy()).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000); // 200 ms start-up wait, then no call waits
+  });
+});
