@@ -41,7 +41,8 @@ export class ServerProcess {
     // taskset execs node in place, so the child's pid is the server's pid.
     const [command, args] = cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]];
     const child = spawn(command, args, {
-      env: { ...process.env, ...spec.env, PORT: String(port), NODE_ENV: 'production' },
+      // One generator address creates every room of a workload: lift the per-address room rate.
+      env: { ...process.env, ROOMS_PER_MINUTE: '10000000', ...spec.env, PORT: String(port), NODE_ENV: 'production' },
       // Our server logs a line per request; reading it here would bill the generator for it.
       stdio: ['ignore', 'ignore', 'inherit'],
     });

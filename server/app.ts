@@ -4,6 +4,7 @@ import { createApiRouter } from './http/api-router.js';
 import { errorHandler } from './http/error-handler.js';
 import { HttpError } from './http/http-error.js';
 import { PollHub } from './http/poll-hub.js';
+import { RoomFactory } from './http/room-factory.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -17,14 +18,17 @@ export interface AppDeps {
   logger?: Logger;
   /** Held polls; pass one to be able to shut them down. */
   hub?: PollHub;
+  /** The clock for rate limits (the store has its own). */
+  now?: () => number;
 }
 
 /** The Phantachat app as a value: it never listens (server/main.ts does). */
-export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store) }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const roomIds = new RoomIds(config.roomSalt);
-  const api = createApiRouter({ config, store, hub, roomIds });
-  const pages = createPageRouter({ config, store, roomIds });
+  const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
+  const api = createApiRouter({ config, store, hub, roomIds, rooms });
+  const pages = createPageRouter({ config, store, roomIds, rooms });
 
   app.use(requestLog(logger));
   app.use(errorHandler(logger));

@@ -10,6 +10,7 @@ export interface Config {
   roomMaxCapacity: number;
   roomMaxEvents: number;
   maxRooms: number;
+  roomsPerMinute: number;
   roomSalt: string;
   trustProxy: boolean;
   redisUrl: string | undefined;
@@ -46,6 +47,7 @@ export function loadConfig(env: Env = process.env): Config {
     roomMaxCapacity,
     roomMaxEvents: integer(env, 'ROOM_MAX_EVENTS', 2_000, 1),
     maxRooms: integer(env, 'MAX_ROOMS', 1_000_000, 1),
+    roomsPerMinute: integer(env, 'ROOMS_PER_MINUTE', 30, 1),
     roomSalt: salt(env),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     redisUrl: redisUrl(env),

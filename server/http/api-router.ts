@@ -10,18 +10,19 @@ import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
 import type { PollHub } from './poll-hub.js';
+import type { RoomFactory } from './room-factory.js';
 import { jsonObject, nameFrom, parseBody, presenceFrom, sendBody } from './request-body.js';
-import { createRoom } from './create-room.js';
 
 export interface ApiDeps {
   config: Config;
   store: RoomStore;
   hub: PollHub;
   roomIds: RoomIds;
+  rooms: RoomFactory;
 }
 
 /** The JSON API of protocol v1 (docs/protocol.md). */
-export function createApiRouter({ config, store, hub, roomIds }: ApiDeps): Router {
+export function createApiRouter({ config, store, hub, roomIds, rooms }: ApiDeps): Router {
   const router = new Router();
   const body = parseBody();
   const timing = { ttlMs: config.messageTtlMs, holdMs: config.pollHoldMs };
@@ -39,7 +40,7 @@ export function createApiRouter({ config, store, hub, roomIds }: ApiDeps): Route
 
   router.post('/rooms', body, async (ctx) => {
     const capacity = capacityFrom(jsonObject(ctx), config);
-    const room = await createRoom(store, roomIds, capacity);
+    const room = await rooms.create(ctx.ip, capacity);
     ctx.status = 201;
     ctx.set('Location', `/${room}`);
     ctx.body = { room, url: `/${room}`, capacity } satisfies CreateRoomResponse;

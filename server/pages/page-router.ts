@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Config } from '../config.js';
-import { createRoom } from '../http/create-room.js';
+import type { RoomFactory } from '../http/room-factory.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { ClientAssets } from './client-assets.js';
@@ -10,6 +10,7 @@ export interface PageDeps {
   config: Config;
   store: RoomStore;
   roomIds: RoomIds;
+  rooms: RoomFactory;
   /** The built browser client; defaults to dist/client under the package root. */
   assets?: ClientAssets;
 }
@@ -18,11 +19,11 @@ export interface PageDeps {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The HTML pages and the client bundle they load. Security headers come from the app. */
-export function createPageRouter({ config, store, roomIds, assets = new ClientAssets() }: PageDeps): Router {
+export function createPageRouter({ config, store, roomIds, rooms, assets = new ClientAssets() }: PageDeps): Router {
   const router = new Router();
 
   router.get('/', async function newRoom(ctx) {
-    const room = await createRoom(store, roomIds, config.roomCapacity);
+    const room = await rooms.create(ctx.ip, config.roomCapacity);
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(`/${room}`);
   });

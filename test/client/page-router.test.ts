@@ -1,3 +1,4 @@
+import { RoomFactory } from '../../server/http/room-factory.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,8 @@ beforeAll(async () => {
   roomIds = new RoomIds(config.roomSalt);
   app = new Koa();
   app.use(securityHeaders());
-  app.use(createPageRouter({ config, store, roomIds, assets: new ClientAssets(dir) }).routes());
+  const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, Date.now);
+  app.use(createPageRouter({ config, store, roomIds, rooms, assets: new ClientAssets(dir) }).routes());
 });
 
 afterAll(async () => {

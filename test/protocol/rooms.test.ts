@@ -89,3 +89,32 @@ describe.each(storeFactories)('rooms ($name store)', (factory) => {
     });
   });
 });
+
+describe.each(storeFactories)('room creation rate ($name store)', (factory) => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it('allows ROOMS_PER_MINUTE new rooms per client address, then 429 until the minute is over', async () => {
+    h = await createHarness(factory, { ROOMS_PER_MINUTE: '3' });
+    await h.createRoom();
+    await h.api.get('/').expect(302);
+    await h.createRoom();
+    const refused = await h.api.post('/rooms').expect(429);
+    expect(refused.body.error).toMatch(/Too many new rooms/);
+    expect(refused.headers['retry-after']).toBe('60');
+    await h.api.get('/').expect(429);
+    h.clock.advance(60_000);
+    await h.createRoom();
+  });
+
+  it('counts addresses apart behind a trusted proxy, and ignores X-Forwarded-For otherwise', async () => {
+    h = await createHarness(factory, { ROOMS_PER_MINUTE: '1', TRUST_PROXY: 'true' });
+    await h.api.post('/rooms').set('X-Forwarded-For', '203.0.113.1').expect(201);
+    await h.api.post('/rooms').set('X-Forwarded-For', '203.0.113.2').expect(201);
+    await h.api.post('/rooms').set('X-Forwarded-For', '203.0.113.1').expect(429);
+    await h.close();
+    h = await createHarness(factory, { ROOMS_PER_MINUTE: '1' });
+    await h.api.post('/rooms').set('X-Forwarded-For', '203.0.113.1').expect(201);
+    await h.api.post('/rooms').set('X-Forwarded-For', '203.0.113.2').expect(429);
+  });
+});

@@ -24,12 +24,12 @@ export interface Harness {
 
 /** An app on a fresh store with a manual clock; `env` overrides settings as the environment would. */
 export async function createHarness(factory: StoreFactory, env: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({ POLL_HOLD_MS: '200', ROOM_SALT: 'test-salt-0123', ...env });
+  const config = loadConfig({ POLL_HOLD_MS: '200', ROOM_SALT: 'test-salt-0123', ROOMS_PER_MINUTE: '1000', ...env });
   const clock = new ManualClock();
   const store = await factory.create(config, clock.now);
   const hub = new PollHub(store);
   const logs: string[] = [];
-  const app = createApp({ config, store, hub, logger: createLogger((line) => logs.push(line)) });
+  const app = createApp({ config, store, hub, now: clock.now, logger: createLogger((line) => logs.push(line)) });
   const api = request(app.callback());
   return {
     config,

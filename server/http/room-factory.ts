@@ -1,0 +1,40 @@
+import { RateLimiter } from '../domain/rate-limiter.js';
+import type { RoomIds } from '../room-ids.js';
+import type { RoomStore } from '../store/room-store.js';
+import { HttpError } from './http-error.js';
+
+// With 64-bit ids a collision is a one-in-billions event; a few draws make it impossible in practice.
+const MAX_ID_DRAWS = 5;
+const MINUTE_MS = 60_000;
+
+/**
+ * Creates rooms under fresh random ids for POST /rooms and GET /, at most
+ * ROOMS_PER_MINUTE per client address, so one client cannot fill the store.
+ */
+export class RoomFactory {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly roomIds: RoomIds,
+    roomsPerMinute: number,
+    private readonly now: () => number,
+  ) {
+    this.limiter = new RateLimiter(roomsPerMinute, MINUTE_MS);
+  }
+
+  /** `client` is the requester's address (ctx.ip: X-Forwarded-For only with TRUST_PROXY). */
+  async create(client: string, capacity: number): Promise<string> {
+    const waitMs = this.limiter.take(client, this.now());
+    if (waitMs > 0) {
+      throw new HttpError(429, 'Too many new rooms from your address; wait a minute and try again.', {
+        'Retry-After': String(Math.ceil(waitMs / 1000)),
+      });
+    }
+    for (let draw = 0; draw < MAX_ID_DRAWS; draw += 1) {
+      const room = this.roomIds.generate();
+      if (await this.store.createRoom(room, capacity)) return room;
+    }
+    throw new Error('room id space exhausted');
+  }
+}
