@@ -12,6 +12,7 @@ const BUSY_LAG_P99_MS = 20;
 const REQUEST_CHANNELS = ['undici:request:create', 'http.client.request.start'];
 
 export interface GeneratorReport {
+  cpuMs: number;
   cpuPct: number;
   lagP99Ms: number;
   lagMaxMs: number;
@@ -40,11 +41,13 @@ export class GeneratorMonitor {
     for (const channel of REQUEST_CHANNELS) unsubscribe(channel, this.count);
     const wallMs = performance.now() - this.startedAt;
     const used = process.cpuUsage(this.cpu);
-    const cpuPct = ((used.user + used.system) / 1000 / wallMs) * 100;
+    const cpuMs = (used.user + used.system) / 1000;
+    const cpuPct = (cpuMs / wallMs) * 100;
     // The histogram records whole timer intervals; lag is what exceeds the resolution.
     const lag = (ns: number): number => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
     const lagP99Ms = lag(this.histogram.percentile(99));
     return {
+      cpuMs,
       cpuPct,
       lagP99Ms,
       lagMaxMs: lag(this.histogram.max),

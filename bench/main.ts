@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL_PLAN, SMOKE_PLAN, selectPlan } from './plan.js';
@@ -65,6 +65,7 @@ async function main(): Promise<number> {
 
   log('');
   log(`${startedAt.toISOString().slice(0, 10)} · ${cpus()[0]?.model ?? 'unknown CPU'} · ${machineCpus} CPUs · Node ${process.version}`);
+  log(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} at the end`);
   log(`servers pinned to CPU ${pinned ? SERVER_CPU : '(unpinned)'}, generator to CPU ${pinned ? GENERATOR_CPU : '(unpinned)'} · ${seconds} s`);
   log('');
   log(formatTables(results));
@@ -72,7 +73,12 @@ async function main(): Promise<number> {
   // A smoke run is too small for its figures to mean anything; it checks delivery only.
   if (values.smoke) log('\nsmoke run: figures are not comparable, only delivery is checked');
   else if (targets.length > 0) log(`\n${formatTargets(targets)}`);
-  const bound = [...results.typing, ...results.idlePolls].filter((r) => r.generator.bound);
+  const measured = [...results.typing, ...results.idlePolls];
+  const contended = measured.filter((r) => r.machine.contended);
+  if (contended.length > 0) {
+    log(`\n⚠ other processes used ≥ 20 % of a core during: ${contended.map((r) => `(${r.workload}) ${r.server} ${Math.round(r.machine.othersCpuPct)} %`).join(', ')}; latencies there are the machine's, not the servers'`);
+  }
+  const bound = measured.filter((r) => r.generator.bound);
   if (bound.length > 0) {
     log(`\n⚠ generator-bound (CPU ≥ 85 % or loop lag p99 ≥ 20 ms), so the server figures may be flattered or hidden: ${bound.map((r) => `(${r.workload}) ${r.server}`).join(', ')}`);
   }

@@ -31,3 +31,11 @@ function kilobytes(status: string, field: string): number {
   if (!match) throw new Error(`/proc status has no ${field} line`);
   return Number(match[1]);
 }
+
+/** CPU time all CPUs together have spent busy (not idle or waiting on I/O), in ms, from /proc/stat. */
+export async function machineBusyMs(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal ...
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) * MS_PER_TICK;
+}

@@ -67,6 +67,7 @@ function typingRows(runs: TypingResult[]): Row[] {
     row('errors', (r) => r.errors, 0, false),
     [`generator CPU %`, fmt(m(OURS, (r) => r.generator.cpuPct), 0) + flagged(OURS), fmt(m(PEER, (r) => r.generator.cpuPct), 0) + flagged(PEER), ''],
     row('generator loop lag p99 ms', (r) => r.generator.lagP99Ms, 1, false),
+    row("other processes' CPU % of a core", (r) => r.machine.othersCpuPct, 0, false),
   ];
 }
 

@@ -3,6 +3,7 @@ import { ErrorTally } from '../bench-client.js';
 import { waitFor } from '../concurrency.js';
 import type { Contender } from '../contenders.js';
 import { GeneratorMonitor, type GeneratorReport } from '../generator-monitor.js';
+import { MachineLoadMonitor, type MachineLoad } from '../machine-load.js';
 import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
 import { DeliveryLog } from '../typist.js';
@@ -35,6 +36,7 @@ export interface IdlePollsResult {
   errors: number;
   errorKinds: Record<string, number>;
   generator: GeneratorReport;
+  machine: MachineLoad;
 }
 
 const WAKE_TIMEOUT_MS = 5_000;
@@ -53,9 +55,12 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
     const held = await server.memory();
 
     const monitor = new GeneratorMonitor();
+    const machineLoad = await MachineLoadMonitor.start();
+    const cpuBefore = await server.cpuMs();
     for (const room of rooms.slice(0, load.wakeRooms)) room.a.press();
     await waitFor(() => log.keysDelivered >= log.keysPressed, WAKE_TIMEOUT_MS);
     const generator = monitor.stop();
+    const machine = await machineLoad.stop((await server.cpuMs()) - cpuBefore + generator.cpuMs);
 
     const heldPolls = load.rooms * 2;
     return {
@@ -72,6 +77,7 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
       errors: errors.count,
       errorKinds: errors.toJSON(),
       generator,
+      machine,
     };
   } finally {
     await client.close();

@@ -3,6 +3,7 @@ import { ErrorTally } from '../bench-client.js';
 import { waitFor } from '../concurrency.js';
 import type { Contender } from '../contenders.js';
 import { GeneratorMonitor, type GeneratorReport } from '../generator-monitor.js';
+import { MachineLoadMonitor, type MachineLoad } from '../machine-load.js';
 import { seededRandom } from '../random.js';
 import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
@@ -33,6 +34,7 @@ export interface TypingResult {
   errors: number;
   errorKinds: Record<string, number>;
   generator: GeneratorReport;
+  machine: MachineLoad;
 }
 
 // Lets the first polls (which carry the joins) settle before the clock starts.
@@ -51,6 +53,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
     await sleep(SETTLE_MS);
 
     const monitor = new GeneratorMonitor();
+    const machineLoad = await MachineLoadMonitor.start();
     const cpuBefore = await server.cpuMs();
     const stopAt = performance.now() + load.durationMs;
     rooms.forEach((room, i) => {
@@ -63,6 +66,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
     const generator = monitor.stop();
     const cpuMs = (await server.cpuMs()) - cpuBefore;
     const memory = await server.memory();
+    const machine = await machineLoad.stop(cpuMs + generator.cpuMs);
     for (const room of rooms) {
       room.a.stop();
       room.b.stop();
@@ -86,6 +90,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
       errors: errors.count,
       errorKinds: errors.toJSON(),
       generator,
+      machine,
     };
   } finally {
     await client.close();
