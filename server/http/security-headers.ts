@@ -11,6 +11,8 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
+  // Any HTML-string sink (innerHTML and friends) throws: user text can only ever be textContent.
+  "require-trusted-types-for 'script'",
 ].join('; ');
 
 export function securityHeaders(): Middleware {

@@ -69,8 +69,6 @@ export interface OpenOptions {
   /** Playwright's clock: time flows as usual, but the test can jump ahead. */
   fakeClock?: boolean;
   reducedMotion?: boolean;
-  /** Adds require-trusted-types-for 'script' to the page's CSP: any HTML string sink then throws. */
-  trustedTypes?: boolean;
 }
 
 export async function openPage(e2e: E2e, url: string, options: OpenOptions = {}): Promise<ChatPage> {
@@ -81,15 +79,6 @@ export async function openPage(e2e: E2e, url: string, options: OpenOptions = {})
   });
   const page = await context.newPage();
   if (options.fakeClock) await page.clock.install();
-  if (options.trustedTypes) {
-    await page.route(`${e2e.baseUrl}/*`, async (route) => {
-      const response = await route.fetch();
-      const headers = response.headers();
-      const csp = headers['content-security-policy'];
-      if (csp) headers['content-security-policy'] = `${csp}; require-trusted-types-for 'script'`;
-      await route.fulfill({ response, headers });
-    });
-  }
   const dialogs: string[] = [];
   const scripts: string[] = [];
   const problems: string[] = [];

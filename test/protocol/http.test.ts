@@ -13,6 +13,7 @@ describe.each(storeFactories)('pages and plumbing ($name store)', (factory) => {
     const csp = headers['content-security-policy']!;
     expect(csp).toMatch(/script-src 'self'/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/require-trusted-types-for 'script'/);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('no-referrer');
