@@ -84,7 +84,7 @@ export class RedisStore implements RoomStore {
     this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs];
     this.redis = connect(options.url, 'commands', this.logger);
     this.subscriber = connect(options.url, 'signals', this.logger);
-    this.channels = new RoomChannels(this.subscriber, this.keys);
+    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers);
     this.scheduleSweep(this.sweepIntervalMs);
   }
 

@@ -1,11 +1,18 @@
 import type { Redis } from 'ioredis';
 import { RoomError, type RoomSignal } from '../room-store.js';
+import { systemTimers, type Timers } from '../timers.js';
 import type { RedisKeys } from './keys.js';
+
+// A client re-polls within a round trip of its answer; keeping the channel that long saves
+// an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
+const LINGER_MS = 2_000;
 
 type Listener = (signal: RoomSignal) => void;
 
 interface Channel {
   listeners: Set<Listener>;
+  /** Set while nobody listens: when it fires, the channel is unsubscribed. */
+  linger: unknown;
   /** Settles true once Redis confirmed the SUBSCRIBE, false if it failed (never rejects). */
   subscribed: Promise<boolean>;
 }
@@ -22,6 +29,7 @@ export class RoomChannels {
   constructor(
     private readonly subscriber: Redis,
     private readonly keys: RedisKeys,
+    private readonly timers: Timers = systemTimers,
   ) {
     subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
   }
@@ -29,18 +37,23 @@ export class RoomChannels {
   on(room: string, listener: Listener): () => void {
     let channel = this.channels.get(room);
     if (channel === undefined) {
-      channel = { listeners: new Set(), subscribed: this.subscribe(room) };
+      channel = { listeners: new Set(), linger: undefined, subscribed: this.subscribe(room) };
       this.channels.set(room, channel);
     }
+    if (channel.linger !== undefined) this.timers.clearTimeout(channel.linger);
+    channel.linger = undefined;
     // A Set would fold one function added twice into one; wrap so each call counts.
     const entry: Listener = (signal) => listener(signal);
     channel.listeners.add(entry);
     const current = channel;
     return () => {
       if (!current.listeners.delete(entry) || current.listeners.size > 0) return;
-      if (this.channels.get(room) === current) this.channels.delete(room);
-      // Commands on one connection run in order, so a later SUBSCRIBE of this room wins.
-      this.subscriber.unsubscribe(this.keys.channel(room)).catch(() => {});
+      current.linger = this.timers.setTimeout(() => {
+        if (this.channels.get(room) !== current || current.listeners.size > 0) return;
+        this.channels.delete(room);
+        // Commands on one connection run in order, so a later SUBSCRIBE of this room wins.
+        this.subscriber.unsubscribe(this.keys.channel(room)).catch(() => {});
+      }, LINGER_MS);
     };
   }
 
@@ -54,6 +67,7 @@ export class RoomChannels {
   }
 
   clear(): void {
+    for (const channel of this.channels.values()) if (channel.linger !== undefined) this.timers.clearTimeout(channel.linger);
     this.channels.clear();
   }
 
