@@ -94,17 +94,7 @@ export function createApiRouter({ config, store, hub, roomIds, rooms }: ApiDeps)
     const token = bearerToken(ctx);
     const cursor = cursorFrom(ctx);
     const holdMs = Math.min(waitFrom(ctx) ?? config.pollHoldMs, config.pollHoldMs);
-    const aborted = new AbortController();
-    const onClose = (): void => {
-      if (!ctx.res.writableFinished) aborted.abort();
-    };
-    ctx.res.once('close', onClose);
-    try {
-      const result = await hub.poll({ room, token, cursor, holdMs, limit: POLL_MAX_EVENTS, signal: aborted.signal });
-      ctx.body = result satisfies PollResponse;
-    } finally {
-      ctx.res.off('close', onClose);
-    }
+    ctx.body = (await hub.poll({ room, token, cursor, holdMs, limit: POLL_MAX_EVENTS, connection: ctx.res })) satisfies PollResponse;
   });
 
   return router;

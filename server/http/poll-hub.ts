@@ -1,6 +1,15 @@
 import type { Cursor } from '../domain/cursor.js';
+import type { ChatEvent } from '../protocol.js';
 import type { OpenPoll, ReadResult, RoomSignal, RoomStore } from '../store/room-store.js';
 import { systemTimers, type Timers } from '../store/timers.js';
+
+/** What the hub needs of the client's connection (an http.ServerResponse is one). */
+export interface ClientConnection {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
 
 export interface PollRequest {
   room: string;
@@ -9,27 +18,42 @@ export interface PollRequest {
   /** How long to hold when nothing is new; already capped at POLL_HOLD_MS. */
   holdMs: number;
   limit: number;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Closing it before the answer is written means the client went away. */
+  connection: ClientConnection;
 }
 
 export type PollEnd = 'events' | 'timeout' | 'aborted' | 'replaced' | 'shutdown';
 
+export interface PollHubOptions {
+  timers?: Timers;
+  onEnd?: (end: PollEnd) => void;
+}
+
+// A participant's own events do not end its held poll at once: its client already shows
+// what it typed, and answering every keystroke's echo would cost a request per keystroke.
+// They ride along with the next answer, or after this long (half the TTL at most, so they
+// are always delivered while live). 1 s keeps a silent curl user's view fresh enough.
+export const OWN_ECHO_DELAY_MS = 1_000;
+
 /**
  * Held polls. Each settles exactly once, on the first of: events arrive, the hold
  * times out, the client aborts, a newer poll by the same participant replaces it, or
- * the server shuts down. Every path releases its timer, its store subscription, its
- * abort listener and its presence lease.
+ * the server shuts down. Every path releases its timers, its store subscription, its
+ * close listener and its presence lease.
  */
 export class PollHub {
-  private readonly held = new Set<() => void>();
+  readonly held = new Set<HeldPoll>();
+  readonly timers: Timers;
+  readonly onEnd: (end: PollEnd) => void;
   private closing = false;
 
   constructor(
-    private readonly store: RoomStore,
-    private readonly timers: Timers = systemTimers,
-    private readonly onEnd: (end: PollEnd) => void = () => {},
-  ) {}
+    readonly store: RoomStore,
+    { timers = systemTimers, onEnd = () => {} }: PollHubOptions = {},
+  ) {
+    this.timers = timers;
+    this.onEnd = onEnd;
+  }
 
   /** Polls being held right now. */
   get size(): number {
@@ -39,73 +63,134 @@ export class PollHub {
   /** Answers every held poll at once (with no events) and every later poll without holding. */
   shutdown(): void {
     this.closing = true;
-    for (const release of [...this.held]) release();
+    for (const poll of [...this.held]) poll.settleEmpty('shutdown');
   }
 
   async poll(request: PollRequest): Promise<ReadResult> {
-    const { room, cursor, limit } = request;
     // Subscribe before reading, so an event appended between the read and the hold is not missed.
-    let pending = false;
-    let onSignal: (signal: RoomSignal) => void = (signal) => {
-      if (signal.type === 'events') pending = true;
-    };
-    const unsubscribe = this.store.subscribe(room, (signal) => onSignal(signal));
+    const poll = new HeldPoll(this, request);
     let opened: OpenPoll;
     try {
-      opened = await this.store.openPoll(room, request.token, cursor, request.holdMs, limit);
+      opened = await this.store.openPoll(request.room, request.token, request.cursor, request.holdMs, request.limit);
     } catch (error) {
-      unsubscribe();
+      poll.unsubscribe();
       throw error;
     }
-    const { participant, leaseId } = opened;
-    const lease = Number(leaseId);
-    const empty: ReadResult = { events: [], cursor: opened.cursor, ...(opened.reset ? { reset: true } : {}) };
+    return poll.hold(opened, this.closing);
+  }
+}
 
-    return new Promise<ReadResult>((resolve) => {
-      let settled = false;
-      let reading = false;
-      // eslint-disable-next-line prefer-const -- assigned last, but settle() can run before that
-      let timer: unknown;
-      const settle = (result: ReadResult, end: PollEnd): void => {
-        if (settled) return;
-        settled = true;
-        if (timer !== undefined) this.timers.clearTimeout(timer);
-        unsubscribe();
-        request.signal.removeEventListener('abort', onAbort);
-        this.held.delete(release);
-        this.store.closePoll(room, participant, leaseId).catch(() => {}); // the lease expires by itself
-        this.onEnd(end);
-        resolve(result);
-      };
-      const release = (): void => settle(empty, 'shutdown');
-      const onAbort = (): void => settle(empty, 'aborted');
-      const reread = (): void => {
-        if (reading || settled) return;
-        reading = true;
-        pending = false;
-        this.store.read(room, cursor, limit).then(
-          (result) => {
-            reading = false;
-            if (result.events.length > 0) settle(result, 'events');
-            else if (pending) reread();
-          },
-          () => {
-            reading = false; // the store is failing; the timeout answers and the client polls again
-          },
-        );
-      };
-      onSignal = (signal) => {
-        if (signal.type === 'events') reread();
-        else if (signal.participant === participant && Number(signal.leaseId) > lease) settle(empty, 'replaced');
-      };
+/** One poll from open to answer; an object rather than closures, as thousands are held at once. */
+class HeldPoll {
+  readonly unsubscribe: () => void;
+  private resolve: (result: ReadResult) => void = () => {};
+  private participant = '';
+  private leaseId = '';
+  private lease = 0;
+  private empty: ReadResult = { events: [], cursor: '' };
+  private opened = false;
+  private settled = false;
+  private pending = false; // an 'events' signal came while opening or reading
+  private reading = false;
+  private holdTimer: unknown;
+  private echoTimer: unknown;
 
-      if (opened.events.length > 0) return settle({ ...empty, events: opened.events }, 'events');
-      if (request.signal.aborted) return settle(empty, 'aborted');
-      if (this.closing || request.holdMs <= 0) return settle(empty, this.closing ? 'shutdown' : 'timeout');
-      this.held.add(release);
-      request.signal.addEventListener('abort', onAbort);
-      timer = this.timers.setTimeout(() => settle(empty, 'timeout'), request.holdMs);
-      if (pending) reread();
-    });
+  constructor(
+    private readonly hub: PollHub,
+    private readonly request: PollRequest,
+  ) {
+    this.unsubscribe = hub.store.subscribe(request.room, (signal) => this.onSignal(signal));
+    this.onClose = this.onClose.bind(this);
+  }
+
+  hold(opened: OpenPoll, closing: boolean): Promise<ReadResult> {
+    this.opened = true;
+    this.participant = opened.participant;
+    this.leaseId = opened.leaseId;
+    this.lease = Number(opened.leaseId);
+    this.empty = opened.reset ? { events: [], cursor: opened.cursor, reset: true } : { events: [], cursor: opened.cursor };
+    const answer = new Promise<ReadResult>((resolve) => (this.resolve = resolve));
+    const { connection, holdMs } = this.request;
+    if (opened.events.length > 0) this.settle({ ...this.empty, events: opened.events }, 'events');
+    else if (connection.destroyed) this.settleEmpty('aborted');
+    else if (closing) this.settleEmpty('shutdown');
+    else if (holdMs <= 0) this.settleEmpty('timeout');
+    else {
+      this.hub.held.add(this);
+      connection.once('close', this.onClose);
+      this.holdTimer = this.hub.timers.setTimeout(() => this.settleEmpty('timeout'), holdMs);
+      if (this.pending) this.reread();
+    }
+    return answer;
+  }
+
+  settleEmpty(end: PollEnd): void {
+    this.settle(this.empty, end);
+  }
+
+  private onClose(): void {
+    if (!this.request.connection.writableFinished) this.settleEmpty('aborted');
+  }
+
+  private onSignal(signal: RoomSignal): void {
+    if (signal.type === 'events') {
+      if (this.opened) this.reread();
+      else this.pending = true;
+    } else if (this.opened && signal.participant === this.participant && Number(signal.leaseId) > this.lease) {
+      this.settleEmpty('replaced');
+    }
+  }
+
+  private reread(): void {
+    if (this.reading || this.settled) {
+      this.pending = true;
+      return;
+    }
+    this.reading = true;
+    this.pending = false;
+    const { room, cursor, limit } = this.request;
+    this.hub.store.read(room, cursor, limit).then(
+      (result) => {
+        this.reading = false;
+        if (result.events.length > 0 && !this.onlyOwn(result.events)) this.settle(result, 'events');
+        else if (result.events.length > 0) this.scheduleEcho(result.events[0]!);
+        if (this.pending) this.reread();
+      },
+      () => {
+        this.reading = false; // the store is failing; the timeout answers and the client polls again
+      },
+    );
+  }
+
+  private onlyOwn(events: ChatEvent[]): boolean {
+    for (const event of events) if (event.from !== this.participant) return false;
+    return true;
+  }
+
+  private scheduleEcho(first: ChatEvent): void {
+    if (this.echoTimer !== undefined || this.settled) return;
+    const delayMs = Math.min(OWN_ECHO_DELAY_MS, (first.expiresAt - first.at) / 2);
+    this.echoTimer = this.hub.timers.setTimeout(() => {
+      this.echoTimer = undefined;
+      const { room, cursor, limit } = this.request;
+      this.hub.store.read(room, cursor, limit).then(
+        (result) => this.settle(result, 'events'),
+        () => this.settleEmpty('timeout'),
+      );
+    }, delayMs);
+  }
+
+  private settle(result: ReadResult, end: PollEnd): void {
+    if (this.settled) return;
+    this.settled = true;
+    const timers = this.hub.timers;
+    if (this.holdTimer !== undefined) timers.clearTimeout(this.holdTimer);
+    if (this.echoTimer !== undefined) timers.clearTimeout(this.echoTimer);
+    this.unsubscribe();
+    this.request.connection.off('close', this.onClose);
+    this.hub.held.delete(this);
+    this.hub.store.closePoll(this.request.room, this.participant, this.leaseId).catch(() => {}); // the lease expires by itself
+    this.hub.onEnd(end);
+    this.resolve(result);
   }
 }

@@ -62,6 +62,19 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
     expect(texts(res.body.events)).toEqual(['now']);
   });
 
+  it('does not end a hold early for the poller’s own event; the next answer carries it', async () => {
+    const { body } = await poll(ann).expect(200);
+    const started = performance.now();
+    const held = poll(ann, { cursor: body.cursor }).then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await send(ann, 'mine');
+    const res = await held;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190); // held to POLL_HOLD_MS (200 ms < the 1 s echo delay)
+    expect(res.body.events).toEqual([]);
+    const next = await poll(ann, { cursor: res.body.cursor }).expect(200);
+    expect(texts(next.body.events)).toEqual(['mine']);
+  });
+
   it('without a cursor, answers every live event from the oldest', async () => {
     await send(ann, 'a');
     const res = await poll(bob).expect(200);

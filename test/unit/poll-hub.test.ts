@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PollHub, type PollEnd, type PollRequest } from '../../server/http/poll-hub.js';
+import { EventEmitter } from 'node:events';
+import { OWN_ECHO_DELAY_MS, PollHub, type ClientConnection, type PollEnd, type PollRequest } from '../../server/http/poll-hub.js';
 import { parseCursor } from '../../server/domain/cursor.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { RoomSignal } from '../../server/store/room-store.js';
@@ -8,11 +9,11 @@ import { ManualClock } from '../support/manual-clock.js';
 
 /** Timers that fire only when told, and count what is still pending. */
 class FakeTimers implements Timers {
-  private readonly pending = new Map<number, () => void>();
+  private readonly pending = new Map<number, { callback: () => void; ms: number }>();
   private nextId = 1;
-  setTimeout(callback: () => void, _ms: number): unknown {
+  setTimeout(callback: () => void, ms: number): unknown {
     const id = this.nextId++;
-    this.pending.set(id, callback);
+    this.pending.set(id, { callback, ms });
     return id;
   }
   clearTimeout(handle: unknown): void {
@@ -22,10 +23,17 @@ class FakeTimers implements Timers {
     return this.pending.size;
   }
   fireAll(): void {
-    for (const [id, callback] of [...this.pending]) {
+    for (const [id, { callback }] of [...this.pending]) {
       this.pending.delete(id);
       callback();
     }
+  }
+  /** Fires the pending timer with the shortest delay, as real time would first. */
+  fireShortest(): number {
+    const [id, timer] = [...this.pending].sort((a, b) => a[1].ms - b[1].ms)[0]!;
+    this.pending.delete(id);
+    timer.callback();
+    return timer.ms;
   }
 }
 
@@ -49,6 +57,16 @@ class CountingStore extends MemoryStore {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A client connection that the test can drop, counting its close listeners. */
+class FakeConnection extends EventEmitter implements ClientConnection {
+  writableFinished = false;
+  destroyed = false;
+  drop(): void {
+    this.destroyed = true;
+    this.emit('close');
+  }
+}
+
 describe('PollHub#poll', () => {
   let clock: ManualClock;
   let storeTimers: FakeTimers;
@@ -58,6 +76,7 @@ describe('PollHub#poll', () => {
   let hub: PollHub;
   let room: string;
   let token: string;
+  let otherToken: string;
   let cursor: string;
   const request = (overrides: Partial<PollRequest> = {}): PollRequest => ({
     room,
@@ -65,7 +84,7 @@ describe('PollHub#poll', () => {
     cursor: parseCursor(cursor),
     holdMs: 25_000,
     limit: 500,
-    signal: new AbortController().signal,
+    connection: new FakeConnection(),
     ...overrides,
   });
   const expectReleased = () => {
@@ -80,18 +99,19 @@ describe('PollHub#poll', () => {
     timers = new FakeTimers();
     store = new CountingStore({ now: clock.now, timers: storeTimers, ttlMs: 10_000, presenceTimeoutMs: 15_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 10 });
     ends = [];
-    hub = new PollHub(store, timers, (end) => ends.push(end));
+    hub = new PollHub(store, { timers, onEnd: (end) => ends.push(end) });
     room = 'room';
     await store.createRoom(room, 2);
     const joined = await store.join(room, 'Ann');
     token = joined.token;
+    otherToken = (await store.join(room, 'Bob')).token;
     cursor = (await store.read(room, undefined, 500)).cursor;
   });
   afterEach(() => store.close());
 
   it('answers at once, holding nothing, when events are already there', async () => {
     const result = await hub.poll(request({ cursor: undefined }));
-    expect(result.events.map((e) => e.type)).toEqual(['join']);
+    expect(result.events.map((e) => e.type)).toEqual(['join', 'join']);
     expect(ends).toEqual(['events']);
     expectReleased();
     expect(store.closedLeases).toHaveLength(1);
@@ -102,7 +122,7 @@ describe('PollHub#poll', () => {
     await tick();
     expect(hub.size).toBe(1);
     expect(timers.size).toBe(1);
-    await store.send(room, token, 'hi');
+    await store.send(room, otherToken, 'hi');
     const result = await held;
     expect(result.events.map((e) => e.text)).toEqual(['hi']);
     expect(ends).toEqual(['events']);
@@ -119,14 +139,16 @@ describe('PollHub#poll', () => {
     expectReleased();
   });
 
-  it('settles when the client aborts, and ends the lease so the presence timeout counts from now', async () => {
-    const aborted = new AbortController();
-    const held = hub.poll(request({ signal: aborted.signal }));
+  it('settles when the client goes away, and ends the lease so the presence timeout counts from now', async () => {
+    const connection = new FakeConnection();
+    const held = hub.poll(request({ connection }));
     await tick();
-    aborted.abort();
+    expect(connection.listenerCount('close')).toBe(1);
+    connection.drop();
     expect(await held).toEqual({ events: [], cursor });
     expect(ends).toEqual(['aborted']);
     expectReleased();
+    expect(connection.listenerCount('close')).toBe(0);
     clock.advance(15_000);
     await expect(store.authenticate(room, token)).rejects.toThrow('bad-token');
   });
@@ -156,9 +178,7 @@ describe('PollHub#poll', () => {
   });
 
   it('settles every held poll on shutdown, and answers later polls without holding', async () => {
-    const bob = await store.join(room, 'Bob');
-    cursor = (await store.read(room, undefined, 500)).cursor;
-    const polls = [hub.poll(request()), hub.poll(request({ token: bob.token }))];
+    const polls = [hub.poll(request()), hub.poll(request({ token: otherToken }))];
     await tick();
     expect(hub.size).toBe(2);
     hub.shutdown();
@@ -171,7 +191,7 @@ describe('PollHub#poll', () => {
 
   it('does not lose an event appended while the poll was opening', async () => {
     const held = hub.poll(request());
-    await store.send(room, token, 'raced'); // before openPoll's result has been seen
+    await store.send(room, otherToken, 'raced'); // before openPoll's result has been seen
     const result = await held;
     expect(result.events.map((e) => e.text)).toEqual(['raced']);
     expectReleased();
@@ -182,11 +202,64 @@ describe('PollHub#poll', () => {
     expectReleased();
   });
 
-  it('settles exactly once when several causes race', async () => {
-    const aborted = new AbortController();
-    const held = hub.poll(request({ signal: aborted.signal }));
+  it('settles at once, holding nothing, when the client left before the poll opened', async () => {
+    const connection = new FakeConnection();
+    connection.destroyed = true;
+    expect(await hub.poll(request({ connection }))).toEqual({ events: [], cursor });
+    expect(ends).toEqual(['aborted']);
+    expect(connection.listenerCount('close')).toBe(0);
+    expectReleased();
+  });
+
+  it('does not end the hold for the participant’s own events, but delivers them within OWN_ECHO_DELAY_MS', async () => {
+    const held = hub.poll(request());
     await tick();
-    aborted.abort();
+    await store.send(room, token, 'mine');
+    await tick();
+    expect(hub.size).toBe(1);
+    expect(timers.size).toBe(2); // the hold and the echo
+    expect(timers.fireShortest()).toBe(OWN_ECHO_DELAY_MS);
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['mine']);
+    expect(ends).toEqual(['events']);
+    expectReleased();
+  });
+
+  it('answers at once, own events included in order, when someone else’s event arrives', async () => {
+    const held = hub.poll(request());
+    await tick();
+    await store.send(room, token, 'mine');
+    await tick();
+    await store.send(room, otherToken, 'theirs');
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['mine', 'theirs']);
+    expectReleased(); // the pending echo timer too
+  });
+
+  it('waits at most half the TTL for an echo, so it is delivered while live', async () => {
+    expect(OWN_ECHO_DELAY_MS).toBeLessThanOrEqual(10_000 / 2);
+    const delays: number[] = [];
+    const spy = { ...timers, setTimeout: (callback: () => void, ms: number) => (delays.push(ms), timers.setTimeout(callback, ms)), clearTimeout: (h: unknown) => timers.clearTimeout(h) };
+    const shortStore = new CountingStore({ now: clock.now, timers: storeTimers, ttlMs: 600, presenceTimeoutMs: 15_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 10 });
+    await shortStore.createRoom(room, 2);
+    const ann = await shortStore.join(room, 'Ann');
+    const shortHub = new PollHub(shortStore, { timers: spy });
+    const start = (await shortStore.read(room, undefined, 500)).cursor;
+    const held = shortHub.poll({ ...request(), token: ann.token, cursor: parseCursor(start) });
+    await tick();
+    await shortStore.send(room, ann.token, 'quick');
+    await tick();
+    expect(delays).toEqual([25_000, 300]);
+    timers.fireShortest();
+    expect((await held).events).toHaveLength(1);
+    await shortStore.close();
+  });
+
+  it('settles exactly once when several causes race', async () => {
+    const connection = new FakeConnection();
+    const held = hub.poll(request({ connection }));
+    await tick();
+    connection.drop();
     timers.fireAll();
     hub.shutdown();
     await held;
