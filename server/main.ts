@@ -4,11 +4,12 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { PollHub } from './http/poll-hub.js';
-import { createLogger } from './logger.js';
+import { createLogger, stdoutSink } from './logger.js';
 import { shutdown } from './shutdown.js';
 import { createStore } from './store/create-store.js';
 
-const logger = createLogger();
+const logLines = stdoutSink();
+const logger = createLogger(logLines.write);
 
 // Past this a stopping primary stops waiting for its workers: our promise is exit within 10 s.
 const PRIMARY_EXIT_DEADLINE_MS = 9_500;
@@ -98,12 +99,12 @@ async function serve(config: Config): Promise<void> {
   if (cluster.isWorker) process.on('disconnect', () => stop('disconnect'));
 }
 
-/** stdout to a pipe is asynchronous once the pipe is full: exit only after the last log line is out. */
+/** Log lines are batched, and stdout to a pipe is asynchronous: exit only after the last line is out. */
 function exitAfterFlush(code: number): void {
-  process.stdout.write('', () => process.exit(code));
+  logLines.flush(() => process.exit(code));
 }
 
 main().catch((error: unknown) => {
   logger.log('error', 'startup failed', { errorName: error instanceof Error ? error.name : typeof error });
-  process.exit(1);
+  exitAfterFlush(1);
 });

@@ -15,11 +15,19 @@ export const CONTENT_SECURITY_POLICY = [
   "require-trusted-types-for 'script'",
 ].join('; ');
 
+/** On every response: no MIME sniffing, no referrer (a room URL is the key to its room). */
 export function securityHeaders(): Middleware {
   return async function setSecurityHeaders(ctx, next) {
-    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+  };
+}
+
+/** On HTML pages only (JSON never runs script or gets framed): the CSP, no framing, no opener. */
+export function pageSecurityHeaders(): Middleware {
+  return async function setPageSecurityHeaders(ctx, next) {
+    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     await next();

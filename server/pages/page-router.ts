@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Config } from '../config.js';
 import type { RoomFactory } from '../http/room-factory.js';
+import { pageSecurityHeaders } from '../http/security-headers.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { ClientAssets } from './client-assets.js';
@@ -21,6 +22,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The HTML pages and the client bundle they load. Security headers come from the app. */
 export function createPageRouter({ config, store, roomIds, rooms, assets = new ClientAssets() }: PageDeps): Router {
   const router = new Router();
+
+  router.use(pageSecurityHeaders());
 
   router.get('/', async function newRoom(ctx) {
     const room = await rooms.create(ctx.ip, config.roomCapacity);

@@ -76,6 +76,7 @@ describe.each(storeFactories)('pages and plumbing ($name store)', (factory) => {
     for (const res of responses) {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
       if (res.status >= 400) expect(Object.keys(res.body)).toEqual(['error']);
     }
   });
