@@ -87,6 +87,7 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
   it('replaces a participant\'s held poll on A when it polls again on B', async () => {
     const room = await a.api.createRoom();
     const ann = await a.api.join(room, 'Ann');
+    const bob = await b.api.join(room, 'Bob');
     const { cursor } = await a.api.poll(room, ann.token, ann.cursor, 0);
     const started = Date.now();
     const older = a.api.poll(room, ann.token, cursor);
@@ -94,7 +95,7 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
     const newer = b.api.poll(room, ann.token, cursor);
     expect(await older).toEqual({ events: [], cursor });
     expect(Date.now() - started).toBeLessThan(2_000); // not the 3 s hold
-    await a.api.send(room, ann.token, 'for the newer poll');
+    await a.api.send(room, bob.token, 'for the newer poll');
     expect((await newer).events.map((e) => e.text)).toEqual(['for the newer poll']);
   });
 });

@@ -96,9 +96,10 @@ describe.skipIf(redisUrl === undefined)('Redis stopped mid-test', () => {
     }
     const fresh = await a.api.createRoom();
     const bob = await b.api.join(fresh, 'Bob');
-    const held2 = a.api.poll(fresh, bob.token, `${bob.cursor.split('.')[0]}.1`);
+    const cy = await a.api.join(fresh, 'Cy');
+    const held2 = a.api.poll(fresh, bob.token, `${bob.cursor.split('.')[0]}.2`); // after both joins
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await b.api.send(fresh, bob.token, 'back again');
+    await b.api.send(fresh, cy.token, 'back again');
     expect((await held2).events.map((e) => e.text)).toEqual(['back again']);
     expect((await a.api.call('GET', `/rooms/${room}`)).status).toBe(404);
     expect(a.lines.join('\n')).toContain('"redis unavailable"');
