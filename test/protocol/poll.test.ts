@@ -56,7 +56,7 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
   it('wakes a held poll as soon as an event arrives', async () => {
     const { body } = await poll(ann).expect(200);
     const held = poll(ann, { cursor: body.cursor, wait: 5_000 }).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.untilHeld();
     await send(bob, 'now');
     const res = await held;
     expect(texts(res.body.events)).toEqual(['now']);
@@ -66,7 +66,7 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
     const { body } = await poll(ann).expect(200);
     const started = performance.now();
     const held = poll(ann, { cursor: body.cursor }).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.untilHeld();
     await send(ann, 'mine');
     const res = await held;
     expect(performance.now() - started).toBeGreaterThanOrEqual(190); // held to POLL_HOLD_MS (200 ms < the 1 s echo delay)
@@ -169,7 +169,7 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
     const { body } = await poll(ann).expect(200);
     const started = performance.now();
     const older = poll(ann, { cursor: body.cursor, wait: 5_000 }).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.untilHeld();
     const newer = poll(ann, { cursor: body.cursor, wait: 50 }).then((res) => res);
     const replaced = await older;
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -181,7 +181,7 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
     const { body } = await poll(ann).expect(200);
     const started = performance.now();
     const annHeld = poll(ann, { cursor: body.cursor }).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.untilHeld();
     await poll(bob, { wait: 0 }).expect(200);
     await annHeld;
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);

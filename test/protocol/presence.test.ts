@@ -90,7 +90,7 @@ describe.each(storeFactories)('presence and leaving ($name store)', (factory) =>
       const names = async () => (await h.api.get(`/rooms/${room}`).expect(200)).body.participants.map((p: { name: string }) => p.name);
       const { body } = await h.api.get(`/rooms/${room}/poll`).query({ wait: 0 }).set(...bearer(bob.token));
       const held = h.api.get(`/rooms/${room}/poll`).query({ cursor: body.cursor, wait: 150 }).set(...bearer(bob.token)).then((r) => r);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await h.untilHeld();
       h.clock.advance(1_100); // past the timeout, but Bob's poll is in flight; Ann never polled
       expect(await names()).toEqual(['Bob']);
       await held;
@@ -103,7 +103,7 @@ describe.each(storeFactories)('presence and leaving ($name store)', (factory) =>
     it('wakes held polls with the leave event', async () => {
       const first = await h.api.get(`/rooms/${room}/poll`).query({ wait: 0 }).set(...bearer(ann.token));
       const held = h.api.get(`/rooms/${room}/poll`).query({ cursor: first.body.cursor, wait: 5_000 }).set(...bearer(ann.token)).then((r) => r);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await h.untilHeld();
       h.clock.advance(1_000);
       await h.api.get(`/rooms/${room}`).expect(200); // any request notices what is due
       const res = await held;

@@ -19,6 +19,8 @@ export interface Harness {
   logs: string[];
   createRoom(capacity?: number): Promise<string>;
   join(room: string, name?: string): Promise<JoinResponse>;
+  /** Resolves once `count` polls are held (so a test never races the hold with a guessed sleep). */
+  untilHeld(count?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,13 @@ export async function createHarness(factory: StoreFactory, env: Record<string, s
     async join(room, name) {
       const res = await api.post(`/rooms/${room}/join`).send(name === undefined ? {} : { name }).expect(201);
       return res.body as JoinResponse;
+    },
+    async untilHeld(count = 1) {
+      const deadline = Date.now() + 5_000;
+      while (hub.size < count) {
+        if (Date.now() > deadline) throw new Error(`${hub.size} polls held, expected ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
     },
     async close() {
       hub.shutdown();
