@@ -14,6 +14,8 @@ export interface Config {
   roomSalt: string;
   trustProxy: boolean;
   redisUrl: string | undefined;
+  /** Worker processes; used only with REDIS_URL (the memory store cannot be shared). */
+  webConcurrency: number;
 }
 
 /** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
@@ -51,6 +53,8 @@ export function loadConfig(env: Env = process.env): Config {
     roomSalt: salt(env),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     redisUrl: redisUrl(env),
+    // Heroku sets it from the dyno size.
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),
   };
 }
 

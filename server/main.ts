@@ -18,25 +18,16 @@ const RESPAWN_DELAY_MS = 1_000;
 
 async function main(): Promise<void> {
   let config: Config;
-  let workers: number;
   try {
     config = loadConfig();
-    workers = workerCount(process.env.WEB_CONCURRENCY);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`phantachat: ${error.message}\n`);
     process.exit(1);
   }
   // Workers need a shared store: without REDIS_URL, rooms live in one process's memory.
-  if (config.redisUrl !== undefined && workers > 1 && cluster.isPrimary) return runPrimary(workers, config.roomSalt);
+  if (config.redisUrl !== undefined && config.webConcurrency > 1 && cluster.isPrimary) return runPrimary(config.webConcurrency, config.roomSalt);
   await serve(config);
-}
-
-/** WEB_CONCURRENCY, which Heroku sets from the dyno size; 1 when unset. */
-function workerCount(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return 1;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new ConfigError(`WEB_CONCURRENCY must be a whole number of 1 or more, got "${raw}"`);
-  return Number(raw);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { storeOptions } from '../../server/store/create-store.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import type { RoomStore } from '../../server/store/room-store.js';
@@ -9,17 +10,6 @@ export interface StoreFactory {
   name: string;
   /** A fresh, empty store reading time from `now`. */
   create(config: Config, now: () => number): Promise<RoomStore>;
-}
-
-export function storeOptions(config: Config, now: () => number) {
-  return {
-    now,
-    ttlMs: config.messageTtlMs,
-    presenceTimeoutMs: config.presenceTimeoutMs,
-    roomIdleMs: config.roomIdleMs,
-    maxEventsPerRoom: config.roomMaxEvents,
-    maxRooms: config.maxRooms,
-  };
 }
 
 const memory: StoreFactory = {
