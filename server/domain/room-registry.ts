@@ -189,19 +189,16 @@ export class RoomRegistry {
 
   /** When `sweep()` next has something to do. */
   nextDeadline(): number | undefined {
-    let next: number | undefined;
-    for (const queue of [this.bufferExpiry, this.roomExpiry, this.presenceExpiry]) {
-      const at = queue.nextAt();
-      if (at !== undefined && (next === undefined || at < next)) next = at;
-    }
-    return next;
+    const next = Math.min(this.bufferExpiry.nextAt() ?? Infinity, this.roomExpiry.nextAt() ?? Infinity, this.presenceExpiry.nextAt() ?? Infinity);
+    return next === Infinity ? undefined : next;
   }
 
   /**
    * Rooms that gained events since the last call, whose waiting polls should wake.
    * Every operation appends to it (sweeps included), so the holder drains it after each.
    */
-  takeWoken(): Set<string> {
+  takeWoken(): Set<string> | undefined {
+    if (this.woken.size === 0) return undefined; // the common case: no new Set per operation
     const woken = this.woken;
     this.woken = new Set();
     return woken;
@@ -213,6 +210,8 @@ export class RoomRegistry {
    */
   sweep(): void {
     const now = this.options.now();
+    // Every operation sweeps first; nearly always nothing is due, and that must cost nothing.
+    if ((this.nextDeadline() ?? Infinity) > now) return;
     for (const seat of this.presenceExpiry.popDue(now)) {
       if (seat.room.seats.get(seat.id) !== seat) continue;
       if (seat.presentUntil > now) this.presenceExpiry.schedule(seat, seat.presentUntil);

@@ -9,6 +9,8 @@ export interface MemoryStoreOptions extends RegistryOptions {
   timers?: Timers;
 }
 
+const EVENTS_SIGNAL: RoomSignal = { type: 'events' };
+
 // setTimeout overflows past 2^31 - 1 ms and fires at once; longer waits are re-armed.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -101,7 +103,8 @@ export class MemoryStore implements RoomStore {
   }
 
   private afterWork(): void {
-    for (const room of this.registry.takeWoken()) this.signals.emit(room, { type: 'events' });
+    const woken = this.registry.takeWoken();
+    if (woken !== undefined) for (const room of woken) this.signals.emit(room, EVENTS_SIGNAL);
     this.arm();
   }
 
