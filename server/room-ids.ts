@@ -4,7 +4,7 @@ import Hashids from 'hashids';
 // 12: hashids pads shorter encodings, so every link has the same look and no id is trivially short.
 const MIN_ID_LENGTH = 12;
 // A 64-bit number encodes to 13 characters; anything much longer was never issued.
-const ID_PATTERN = /^[A-Za-z0-9]{12,24}$/;
+export const ROOM_ID_SHAPE = /^[A-Za-z0-9]{12,24}$/;
 
 /** Room ids: 64 bits of crypto randomness, hashids-encoded with the deployment's salt. */
 export class RoomIds {
@@ -20,7 +20,7 @@ export class RoomIds {
 
   /** True only for ids this salt could have issued; everything else is answered like an unknown room. */
   isValid(id: string): boolean {
-    if (!ID_PATTERN.test(id)) return false;
+    if (!ROOM_ID_SHAPE.test(id)) return false;
     try {
       const numbers = this.hashids.decode(id);
       return numbers.length === 1 && this.hashids.encode(numbers) === id;

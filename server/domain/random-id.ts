@@ -4,3 +4,9 @@ import { randomBytes } from 'node:crypto';
 export type RandomId = (bytes: number) => string;
 
 export const randomId: RandomId = (bytes) => randomBytes(bytes).toString('base64url');
+
+// Tokens: 32 random bytes, far past guessing. Participant ids and epochs only need to be
+// unique within a room, so 6 bytes (48 bits) keep events short. Both stores draw these sizes.
+export const TOKEN_BYTES = 32;
+export const PARTICIPANT_ID_BYTES = 6;
+export const EPOCH_BYTES = 6;

@@ -3,7 +3,7 @@ import type { Cursor } from './cursor.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { RoomBuffer, type BufferRead, type NewEvent } from './room-buffer.js';
 import { RoomError } from './room-error.js';
-import { randomId, type RandomId } from './random-id.js';
+import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
 export interface RegistryOptions {
   now: () => number;
@@ -47,12 +47,6 @@ export interface Joined {
   capacity: number;
   participants: ParticipantInfo[];
 }
-
-// Token: 32 random bytes, far past guessing. Participant ids and epochs only need to be
-// unique within a room, so 6 bytes keep events short.
-const TOKEN_BYTES = 32;
-const PARTICIPANT_ID_BYTES = 6;
-const EPOCH_BYTES = 6;
 
 /**
  * Every room of this process: seats, tokens, event buffers, presence and expiry.

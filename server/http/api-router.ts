@@ -6,7 +6,7 @@ import { RoomError } from '../domain/room-error.js';
 import { POLL_MAX_EVENTS } from '../limits.js';
 import { friendlyName } from '../names.js';
 import type { CreateRoomResponse, JoinResponse, PollResponse, RoomResponse, SendResponse } from '../protocol.js';
-import type { RoomIds } from '../room-ids.js';
+import { ROOM_ID_SHAPE, type RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
 import type { PollHub } from './poll-hub.js';
@@ -115,9 +115,6 @@ function knownRoomId(ctx: Context, roomIds: RoomIds): string {
   if (!roomIds.isValid(room)) throw new RoomError('room-not-found');
   return room;
 }
-
-// The shape of every id RoomIds issues (server/room-ids.ts): it keeps store keys to [A-Za-z0-9].
-const ROOM_ID_SHAPE = /^[A-Za-z0-9]{12,24}$/;
 
 /**
  * Where a token is required, a malformed room id is answered like a token of another room.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
-import { randomId as cryptoRandomId, type RandomId } from '../domain/random-id.js';
+import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
@@ -36,10 +36,6 @@ export interface RedisStoreOptions extends RegistryOptions {
   logger?: Logger;
 }
 
-// Same sizes as the memory store (room-registry.ts): tokens are unguessable, the rest short.
-const TOKEN_BYTES = 32;
-const PARTICIPANT_ID_BYTES = 6;
-const EPOCH_BYTES = 6;
 // 1 s: covers clock skew between dynos and Redis's own expiry sampling; the sweep removes
 // text at expiresAt, so this margin only matters when no instance is alive.
 const DEFAULT_EXPIRY_SLACK_MS = 1_000;
