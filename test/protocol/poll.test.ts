@@ -41,16 +41,22 @@ describe.each(storeFactories)('GET /rooms/:room/poll ($name store)', (factory) =
   });
 
   it('holds for min(wait, POLL_HOLD_MS)', async () => {
+    // A hold of 1 s leaves a wide margin between "cut short by wait" and "held in full",
+    // so a loaded machine cannot blur the two.
+    await h.close();
+    h = await createHarness(factory, { POLL_HOLD_MS: '1000' });
+    room = await h.createRoom();
+    ann = await h.join(room, 'Ann');
     const { body } = await poll(ann).expect(200);
-    let started = performance.now();
-    await poll(ann, { cursor: body.cursor, wait: 20 }).expect(200);
-    expect(performance.now() - started).toBeLessThan(180);
-    started = performance.now();
-    await poll(ann, { cursor: body.cursor, wait: 60_000 }).expect(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
-    started = performance.now();
-    await poll(ann, { cursor: body.cursor, wait: 0 }).expect(200);
-    expect(performance.now() - started).toBeLessThan(100);
+    const heldFor = async (wait: number) => {
+      const started = performance.now();
+      await poll(ann, { cursor: body.cursor, wait }).expect(200);
+      return performance.now() - started;
+    };
+    expect(await heldFor(20)).toBeGreaterThanOrEqual(19);
+    expect(await heldFor(20)).toBeLessThan(600);
+    expect(await heldFor(0)).toBeLessThan(600);
+    expect(await heldFor(60_000)).toBeGreaterThanOrEqual(990);
   });
 
   it('wakes a held poll as soon as an event arrives', async () => {
