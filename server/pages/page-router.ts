@@ -31,6 +31,12 @@ export function createPageRouter({ config, store, roomIds, rooms, assets = new C
     ctx.redirect(`/${room}`);
   });
 
+  // Browsers ask for it on every visit; without this it would render the "vanished" page each time.
+  router.get('/favicon.ico', function noFavicon(ctx) {
+    ctx.status = 204;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+  });
+
   router.get('/about', async function about(ctx) {
     ctx.type = 'html';
     ctx.body = aboutPage(await assets.manifest());

@@ -41,6 +41,11 @@ describe.each(storeFactories)('pages and plumbing ($name store)', (factory) => {
     expectSecurityHeaders(res.headers);
   });
 
+  it('GET /favicon.ico answers 204, cacheable, instead of a vanished page', async () => {
+    const res = await h.api.get('/favicon.ico').expect(204);
+    expect(res.headers['cache-control']).toMatch(/max-age=/);
+  });
+
   it('GET /about serves HTML', async () => {
     const res = await h.api.get('/about').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
