@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Config } from './config.js';
 import { createApiRouter } from './http/api-router.js';
 import { errorHandler } from './http/error-handler.js';
+import { createHotRoutes, type HotRoutes } from './http/hot-routes.js';
 import { HttpError } from './http/http-error.js';
 import { PollHub } from './http/poll-hub.js';
 import { RoomFactory } from './http/room-factory.js';
@@ -22,12 +24,32 @@ export interface AppDeps {
   now?: () => number;
 }
 
+/**
+ * Koa, with the two hot routes (poll and send) answered before it: callback(), which
+ * listen() and supertest both use, hands every other request to Koa's own.
+ */
+class PhantachatApp extends Koa {
+  constructor(
+    proxy: boolean,
+    private readonly hotRoutes: HotRoutes,
+  ) {
+    super({ proxy });
+  }
+
+  override callback(): ReturnType<Koa['callback']> {
+    const koa = super.callback();
+    const hot = this.hotRoutes;
+    // This server speaks HTTP/1.1 only (node:http), so the request is always an IncomingMessage.
+    return (req, res) => (hot(req as IncomingMessage, res as ServerResponse) ? Promise.resolve() : koa(req, res));
+  }
+}
+
 /** The Phantachat app as a value: it never listens (server/main.ts does). */
 export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new PhantachatApp(config.trustProxy, createHotRoutes({ config, store, hub, logger }));
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
-  const api = createApiRouter({ config, store, hub, roomIds, rooms });
+  const api = createApiRouter({ config, store, roomIds, rooms });
   const pages = createPageRouter({ config, store, roomIds, rooms });
 
   app.use(requestLog(logger));

@@ -1,28 +1,25 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
-import { parseCursor, type Cursor } from '../domain/cursor.js';
 import { RoomError } from '../domain/room-error.js';
-import { POLL_MAX_EVENTS } from '../limits.js';
 import { friendlyName } from '../names.js';
-import type { CreateRoomResponse, JoinResponse, PollResponse, RoomResponse, SendResponse } from '../protocol.js';
-import { ROOM_ID_SHAPE, type RoomIds } from '../room-ids.js';
+import type { CreateRoomResponse, JoinResponse, RoomResponse } from '../protocol.js';
+import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
-import type { PollHub } from './poll-hub.js';
 import type { RoomFactory } from './room-factory.js';
-import { jsonObject, nameFrom, parseBody, presenceFrom, sendBody } from './request-body.js';
+import { bearerToken, seatedRoomId } from './request-params.js';
+import { jsonObject, nameFrom, parseBody, presenceFrom } from './request-body.js';
 
 export interface ApiDeps {
   config: Config;
   store: RoomStore;
-  hub: PollHub;
   roomIds: RoomIds;
   rooms: RoomFactory;
 }
 
-/** The JSON API of protocol v1 (docs/protocol.md). */
-export function createApiRouter({ config, store, hub, roomIds, rooms }: ApiDeps): Router {
+/** The JSON API of protocol v1 (docs/protocol.md), but for poll and send: hot-routes.ts answers those. */
+export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Router {
   const router = new Router();
   const body = parseBody();
   const timing = { ttlMs: config.messageTtlMs, holdMs: config.pollHoldMs };
@@ -69,32 +66,17 @@ export function createApiRouter({ config, store, hub, roomIds, rooms }: ApiDeps)
     } satisfies JoinResponse;
   });
 
-  router.post('/rooms/:room/send', body, async (ctx) => {
-    const room = seatedRoomId(ctx);
-    const token = bearerToken(ctx);
-    const { text, seq } = sendBody(ctx);
-    ctx.body = (await store.send(room, token, text, seq)) satisfies SendResponse;
-  });
-
   router.post('/rooms/:room/presence', body, async (ctx) => {
-    const room = seatedRoomId(ctx);
-    const token = bearerToken(ctx);
+    const room = seatedRoomId(ctx.params.room);
+    const token = bearerToken(ctx.get('Authorization'));
     await store.setPresence(room, token, presenceFrom(jsonObject(ctx)));
     ctx.status = 204;
   });
 
   router.post('/rooms/:room/leave', body, async (ctx) => {
-    const room = seatedRoomId(ctx);
-    await store.leave(room, bearerToken(ctx, leaveBodyToken(ctx)));
+    const room = seatedRoomId(ctx.params.room);
+    await store.leave(room, bearerToken(ctx.get('Authorization'), leaveBodyToken(ctx)));
     ctx.status = 204;
-  });
-
-  router.get('/rooms/:room/poll', async (ctx) => {
-    const room = seatedRoomId(ctx);
-    const token = bearerToken(ctx);
-    const cursor = cursorFrom(ctx);
-    const holdMs = Math.min(waitFrom(ctx) ?? config.pollHoldMs, config.pollHoldMs);
-    ctx.body = (await hub.poll({ room, token, cursor, holdMs, limit: POLL_MAX_EVENTS, connection: ctx.res })) satisfies PollResponse;
   });
 
   return router;
@@ -116,28 +98,6 @@ function knownRoomId(ctx: Context, roomIds: RoomIds): string {
   return room;
 }
 
-/**
- * Where a token is required, a malformed room id is answered like a token of another room.
- * Only the shape is checked here: the store's token lookup already answers 401 for any id
- * it never issued, and decoding hashids on every poll and send cost 8 % of the server's CPU
- * under the typing benchmark (bench/, workload a).
- */
-function seatedRoomId(ctx: Context): string {
-  const room = ctx.params.room ?? '';
-  if (!ROOM_ID_SHAPE.test(room)) throw new RoomError('bad-token');
-  return room;
-}
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,128})$/;
-
-function bearerToken(ctx: Context, fallback?: string): string {
-  const header = ctx.get('Authorization');
-  const match = BEARER.exec(header);
-  if (match) return match[1]!;
-  if (header === '' && fallback !== undefined) return fallback;
-  throw new HttpError(401, 'Send the token from join as "Authorization: Bearer <token>".', { 'WWW-Authenticate': 'Bearer' });
-}
-
 /** navigator.sendBeacon cannot set headers, so leave also takes `{"token"}` in a JSON or text/plain body. */
 function leaveBodyToken(ctx: Context): string | undefined {
   let body: unknown = ctx.request.body;
@@ -154,19 +114,4 @@ function leaveBodyToken(ctx: Context): string | undefined {
     throw new HttpError(400, 'The body must be {"token": "<token from join>"}.');
   }
   return token;
-}
-
-function cursorFrom(ctx: Context): Cursor | undefined {
-  const raw = ctx.query.cursor;
-  if (raw === undefined) return undefined;
-  const cursor = typeof raw === 'string' ? parseCursor(raw) : undefined;
-  if (cursor === undefined) throw new HttpError(400, '"cursor" must be a cursor this server returned.');
-  return cursor;
-}
-
-function waitFrom(ctx: Context): number | undefined {
-  const raw = ctx.query.wait;
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new HttpError(400, '"wait" must be a whole number of milliseconds.');
-  return Number(raw);
 }

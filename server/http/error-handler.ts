@@ -17,22 +17,34 @@ const ROOM_ERRORS: Record<RoomErrorCode, HttpError> = {
  * only from this server's own tables, never from an exception's message, since
  * parsers quote the body they choke on and bodies carry message text.
  */
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string };
+}
+
+/** What any failure is answered with; unexpected ones are logged (never their message). */
+export function errorReply(error: unknown, logger: Logger): ErrorReply {
+  const known = error instanceof RoomError ? ROOM_ERRORS[error.code] : error instanceof HttpError ? error : undefined;
+  if (known === undefined) {
+    // Name and stack frames only: the message line may quote user input.
+    const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).join(' | ').trim() : '';
+    logger.log('error', 'unhandled', { errorName: error instanceof Error ? error.name : typeof error, stack });
+    return { status: 500, headers: {}, body: { error: 'Something went wrong on our side; try again.' } };
+  }
+  return { status: known.status, headers: known.headers, body: { error: known.message } };
+}
+
 export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
     } catch (error) {
-      const known = error instanceof RoomError ? ROOM_ERRORS[error.code] : error instanceof HttpError ? error : undefined;
-      const status = known?.status ?? 500;
-      if (known === undefined) {
-        // Name and stack frames only: the message line may quote user input.
-        const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).join(' | ').trim() : '';
-        logger.log('error', 'unhandled', { errorName: error instanceof Error ? error.name : typeof error, stack });
-      }
-      ctx.status = status;
+      const reply = errorReply(error, logger);
+      ctx.status = reply.status;
       ctx.set('Cache-Control', 'no-store');
-      for (const [name, value] of Object.entries(known?.headers ?? {})) ctx.set(name, value);
-      ctx.body = { error: known?.message ?? 'Something went wrong on our side; try again.' };
+      for (const [name, value] of Object.entries(reply.headers)) ctx.set(name, value);
+      ctx.body = reply.body;
     }
   };
 }

@@ -24,11 +24,20 @@ export function parseBody(): Middleware {
   });
   return async function parseRequestBody(ctx, next) {
     if (!hasBody(ctx)) return next();
-    if (!ctx.request.is('application/json', 'text/plain')) {
-      throw new HttpError(415, 'Send the body as application/json or text/plain.');
-    }
+    checkContentType(ctx.get('Content-Type'));
     return parse(ctx, next);
   };
+}
+
+/** JSON or plain text, in UTF-8 (another charset would be read as UTF-8 and mangled). Returns whether it is text. */
+export function checkContentType(header: string): { isText: boolean } {
+  const [type = '', ...params] = header.toLowerCase().split(';').map((part) => part.trim());
+  if (type !== 'application/json' && type !== 'text/plain') {
+    throw new HttpError(415, 'Send the body as application/json or text/plain.');
+  }
+  const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new HttpError(415, 'The request body must be UTF-8.');
+  return { isText: type === 'text/plain' };
 }
 
 function hasBody(ctx: Context): boolean {
@@ -37,17 +46,20 @@ function hasBody(ctx: Context): boolean {
 
 /** The parsed body as an object; {} when there was none. */
 export function jsonObject(ctx: Context): Record<string, unknown> {
-  const body: unknown = ctx.request.body;
+  return asJsonObject(ctx.request.body);
+}
+
+function asJsonObject(body: unknown): Record<string, unknown> {
   if (body === undefined) return {};
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
   throw new HttpError(400, 'The request body must be a JSON object.');
 }
 
-/** `text` and `seq` of a send: JSON `{"text", "seq"?}` or the raw text/plain body. */
-export function sendBody(ctx: Context): { text: string; seq: number | undefined } {
-  if (ctx.request.body === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
-  if (ctx.request.is('text/plain')) return { text: validText(ctx.request.body), seq: undefined };
-  const body = jsonObject(ctx);
+/** `text` and `seq` of a send from its parsed JSON `{"text", "seq"?}`, or the text itself when `isText`; undefined when there was no body. */
+export function sendFields(parsed: unknown, isText: boolean): { text: string; seq: number | undefined } {
+  if (parsed === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
+  if (isText) return { text: validText(parsed), seq: undefined };
+  const body = asJsonObject(parsed);
   const seq = body.seq;
   if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 0)) {
     throw new HttpError(400, '"seq" must be a whole number of 0 or more.');

@@ -6,17 +6,18 @@ import type { Logger } from '../logger.js';
  * URL: a room id is the key to its room and a query may carry a cursor.
  */
 export function requestLog(logger: Logger, now: () => number = performance.now.bind(performance)): Middleware {
-  return async function logRequest(ctx, next) {
+  return async function logEachRequest(ctx, next) {
     const start = now();
     try {
       await next();
     } finally {
-      logger.log('info', 'request', {
-        method: ctx.method,
-        route: (ctx as { _matchedRoute?: unknown })._matchedRoute?.toString() ?? 'unmatched',
-        status: ctx.status,
-        durationMs: Math.round((now() - start) * 10) / 10,
-      });
+      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute?.toString() ?? 'unmatched';
+      logRequest(logger, ctx.method, route, ctx.status, now() - start);
     }
   };
+}
+
+/** The request line itself, also written by the hot routes that bypass Koa. */
+export function logRequest(logger: Logger, method: string, route: string, status: number, durationMs: number): void {
+  logger.log('info', 'request', { method, route, status, durationMs: Math.round(durationMs * 10) / 10 });
 }

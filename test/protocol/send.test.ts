@@ -87,6 +87,35 @@ describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) 
     expect(res.body.error).toMatch(/larger than 16384 bytes/);
   });
 
+  it('answers 413 for a chunked body that grows past 16 KiB', async () => {
+    const req = send().set('Content-Type', 'text/plain').set('Transfer-Encoding', 'chunked');
+    req.write('x'.repeat(10_000));
+    req.write('x'.repeat(10_000));
+    const res = await req;
+    expect(res.status).toBe(413);
+    expect(await texts()).toEqual([]);
+  });
+
+  it('answers 415 for a charset other than UTF-8, which would be read as UTF-8 and mangled', async () => {
+    const res = await send().set('Content-Type', 'text/plain; charset=latin1').send(Buffer.from('caf\xe9', 'latin1')).expect(415);
+    expect(res.body).toEqual({ error: 'The request body must be UTF-8.' });
+    await send().set('Content-Type', 'text/plain; charset=UTF-8').send('ok').expect(200);
+    await send().set('Content-Type', 'application/json; charset="utf-8"').send('{"text":"ok"}').expect(200);
+  });
+
+  it('answers 405 with Allow for another method on the send and poll paths', async () => {
+    const put = await h.api.put(`/rooms/${room}/send`).set(...bearer(ann.token)).send({ text: 'a' }).expect(405);
+    expect(put.headers.allow).toBe('POST');
+    expect(put.body.error).toMatch(/not allowed/);
+    const post = await h.api.post(`/rooms/${room}/poll`).set(...bearer(ann.token)).expect(405);
+    expect(post.headers.allow).toBe('GET');
+  });
+
+  it('answers 401 for a malformed or percent-mangled room id, like another room’s', async () => {
+    await h.api.post('/rooms/%E0%A4%A/send').set(...bearer(ann.token)).send({ text: 'a' }).expect(401);
+    await h.api.post('/rooms/short/send').set(...bearer(ann.token)).send({ text: 'a' }).expect(401);
+  });
+
   it('answers 415 for any other content type', async () => {
     await send().set('Content-Type', 'application/x-www-form-urlencoded').send('text=hi').expect(415);
     await send().set('Content-Type', 'application/octet-stream').send(Buffer.from('hi')).expect(415);
