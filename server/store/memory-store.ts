@@ -80,7 +80,12 @@ export class MemoryStore implements RoomStore {
   }
 
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
-    return this.signals.on(room, listener);
+    const off = this.signals.on(room, listener);
+    return () => {
+      off();
+      // nanoevents leaves an empty array behind; without this, every room ever polled keeps a key.
+      if (this.signals.events[room]?.length === 0) delete this.signals.events[room];
+    };
   }
 
   async healthy(): Promise<boolean> {
