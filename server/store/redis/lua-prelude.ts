@@ -129,6 +129,12 @@ local function settle(o)
   if o.woken then redis.call('PUBLISH', channel(o), 'events') end
 end
 
+-- Every script that opened a room ends through here: settle it, then answer.
+local function done(o, reply)
+  settle(o)
+  return reply
+end
+
 local function seat_of(o, hash)
   for _, s in ipairs(o.seats) do if s.t == hash then return s end end
   return nil

@@ -70,9 +70,8 @@ export const authenticateScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'bad-token' } end
 local seat = seat_of(o, ARGV[8])
-settle(o)
-if not seat then return { 'bad-token' } end
-return { 'ok', seat.id, seat.n }
+if not seat then return done(o, { 'bad-token' }) end
+return done(o, { 'ok', seat.id, seat.n })
 `);
 
 /** ARGV 7..11: room, token hash, text, seq ('' for none), max live events. {'ok', id} or {error}. */
@@ -80,25 +79,14 @@ export const sendScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'bad-token' } end
 local seat = seat_of(o, ARGV[8])
-local status = nil
-if not seat then
-  status = 'bad-token'
-elseif ARGV[10] ~= '' and tonumber(ARGV[10]) <= tonumber(seat.q) and seat.e ~= '' then
-  settle(o)
-  return { 'ok', seat.e }
-elseif redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then
-  status = 'room-busy'
-end
-if status then
-  settle(o)
-  return { status }
-end
+if not seat then return done(o, { 'bad-token' }) end
+if ARGV[10] ~= '' and tonumber(ARGV[10]) <= tonumber(seat.q) and seat.e ~= '' then return done(o, { 'ok', seat.e }) end
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then return done(o, { 'room-busy' }) end
 local id = append(o, 'text', seat, ARGV[9])
 if ARGV[10] ~= '' then seat.q = ARGV[10] end
 seat.e = id
 save(o, seat)
-settle(o)
-return { 'ok', id }
+return done(o, { 'ok', id })
 `);
 
 /** ARGV 7..10: room, token hash, 'away' | 'here', max live events. */
@@ -106,23 +94,13 @@ export const presenceScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'bad-token' } end
 local seat = seat_of(o, ARGV[8])
-local status = nil
-if not seat then
-  status = 'bad-token'
-elseif seat.s == ARGV[9] then
-  status = 'ok'
-elseif redis.call('ZCARD', o.ek) >= tonumber(ARGV[10]) then
-  status = 'room-busy'
-end
-if status then
-  settle(o)
-  return { status }
-end
+if not seat then return done(o, { 'bad-token' }) end
+if seat.s == ARGV[9] then return done(o, { 'ok' }) end
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[10]) then return done(o, { 'room-busy' }) end
 seat.s = ARGV[9]
 save(o, seat)
 if ARGV[9] == 'away' then append(o, 'away', seat) else append(o, 'back', seat) end
-settle(o)
-return { 'ok' }
+return done(o, { 'ok' })
 `);
 
 /** ARGV 7..8: room, token hash. */
@@ -130,10 +108,9 @@ export const leaveScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'bad-token' } end
 local seat = seat_of(o, ARGV[8])
-if seat then unseat(o, seat) end
-settle(o)
-if not seat then return { 'bad-token' } end
-return { 'ok' }
+if not seat then return done(o, { 'bad-token' }) end
+unseat(o, seat)
+return done(o, { 'ok' })
 `);
 
 /**
