@@ -34,6 +34,7 @@ const SEND = /^\/rooms\/([^/?]*)\/send(?:\?.*)?$/;
  */
 export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): HotRoutes {
   const answer = (req: IncomingMessage, res: ServerResponse, route: string, started: number, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    if (res.headersSent) return; // answered already: writing again would throw out of a promise chain
     const json = JSON.stringify(body);
     res.writeHead(status, {
       ...headers,
@@ -48,7 +49,7 @@ export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): H
   };
   const fail = (req: IncomingMessage, res: ServerResponse, route: string, started: number, error: unknown): void => {
     const reply = errorReply(error, logger);
-    if (!res.headersSent) answer(req, res, route, started, reply.status, reply.body, reply.headers);
+    answer(req, res, route, started, reply.status, reply.body, reply.headers);
   };
 
   const poll = (req: IncomingMessage, res: ServerResponse, room: string | undefined, query: string | undefined): void => {
@@ -60,10 +61,10 @@ export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): H
       const params = new URLSearchParams(query ?? '');
       const cursor = cursorParam(queryValue(params, 'cursor'));
       const holdMs = holdParam(queryValue(params, 'wait'), config.pollHoldMs);
-      hub.poll({ room: seated, token, cursor, holdMs, limit: POLL_MAX_EVENTS, connection: res }).then(
-        (result) => answer(req, res, route, started, 200, result),
-        (error: unknown) => fail(req, res, route, started, error),
-      );
+      hub
+        .poll({ room: seated, token, cursor, holdMs, limit: POLL_MAX_EVENTS, connection: res })
+        .then((result) => answer(req, res, route, started, 200, result))
+        .catch((error: unknown) => fail(req, res, route, started, error));
     } catch (error) {
       fail(req, res, route, started, error);
     }
