@@ -19,6 +19,19 @@ function script(body: string): LuaScript {
   return new LuaScript(`${PRELUDE}\n${body}`);
 }
 
+// Scripts acting for a token holder (ARGV 7..8: room, token hash) start here: the room as
+// `o` and the caller's seat as `seat`, or the answer 'bad-token'.
+const SEATED = `
+local o = open(ARGV[7])
+if not o then return { 'bad-token' } end
+local seat = seat_of(o, ARGV[8])
+if not seat then return done(o, { 'bad-token' }) end
+`;
+
+function seatedScript(body: string): LuaScript {
+  return script(`${SEATED}${body}`);
+}
+
 /** ARGV 7..10: room, capacity, epoch, maxRooms. 1 created, 0 taken, -1 server full. */
 export const createScript = script(`
 local o = load(ARGV[7])
@@ -66,20 +79,12 @@ return roster({ 'ok', cursor, o.cap }, o)
 `);
 
 /** ARGV 7..8: room, token hash. {'ok', participant, name} or {'bad-token'}. */
-export const authenticateScript = script(`
-local o = open(ARGV[7])
-if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
-if not seat then return done(o, { 'bad-token' }) end
+export const authenticateScript = seatedScript(`
 return done(o, { 'ok', seat.id, seat.n })
 `);
 
 /** ARGV 7..11: room, token hash, text, seq ('' for none), max live events. {'ok', id} or {error}. */
-export const sendScript = script(`
-local o = open(ARGV[7])
-if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
-if not seat then return done(o, { 'bad-token' }) end
+export const sendScript = seatedScript(`
 if ARGV[10] ~= '' and tonumber(ARGV[10]) <= tonumber(seat.q) and seat.e ~= '' then return done(o, { 'ok', seat.e }) end
 if redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then return done(o, { 'room-busy' }) end
 local id = append(o, 'text', seat, ARGV[9])
@@ -90,11 +95,7 @@ return done(o, { 'ok', id })
 `);
 
 /** ARGV 7..10: room, token hash, 'away' | 'here', max live events. */
-export const presenceScript = script(`
-local o = open(ARGV[7])
-if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
-if not seat then return done(o, { 'bad-token' }) end
+export const presenceScript = seatedScript(`
 if seat.s == ARGV[9] then return done(o, { 'ok' }) end
 if redis.call('ZCARD', o.ek) >= tonumber(ARGV[10]) then return done(o, { 'room-busy' }) end
 seat.s = ARGV[9]
@@ -104,11 +105,7 @@ return done(o, { 'ok' })
 `);
 
 /** ARGV 7..8: room, token hash. */
-export const leaveScript = script(`
-local o = open(ARGV[7])
-if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
-if not seat then return done(o, { 'bad-token' }) end
+export const leaveScript = seatedScript(`
 unseat(o, seat)
 return done(o, { 'ok' })
 `);
@@ -117,14 +114,7 @@ return done(o, { 'ok' })
  * ARGV 7..12: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit.
  * {'ok', participant, leaseId, epoch, seq, reset, event...} or {'bad-token'}.
  */
-export const openPollScript = script(`
-local o = open(ARGV[7])
-if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
-if not seat then
-  settle(o)
-  return { 'bad-token' }
-end
+export const openPollScript = seatedScript(`
 seat.c = seat.c + 1
 seat.l = tostring(seat.c)
 -- The poll may be held holdMs; the participant stays present that long and the usual timeout after.
