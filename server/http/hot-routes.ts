@@ -9,6 +9,7 @@ import type { PollHub } from './poll-hub.js';
 import { checkContentType, sendFields } from './request-body.js';
 import { logRequest } from './request-log.js';
 import { bearerToken, cursorParam, holdParam, seatedRoomId } from './request-params.js';
+import { COMMON_SECURITY_HEADERS } from './security-headers.js';
 
 export interface HotRouteDeps {
   config: Config;
@@ -41,8 +42,7 @@ export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): H
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(json),
       'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
+      ...COMMON_SECURITY_HEADERS,
     });
     res.end(json);
     logRequest(logger, req.method ?? '', route, status, performance.now() - started);
