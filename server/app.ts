@@ -1,10 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import { createApiRouter } from './http/api-router.js';
+import { apiDispatch, nothingHere } from './http/api-dispatch.js';
+import { createApiRoutes } from './http/api-routes.js';
 import { errorHandler } from './http/error-handler.js';
-import { createHotRoutes, type HotRoutes } from './http/hot-routes.js';
-import { HttpError } from './http/http-error.js';
 import { PollHub } from './http/poll-hub.js';
 import { RoomFactory } from './http/room-factory.js';
 import { requestLog } from './http/request-log.js';
@@ -25,43 +23,24 @@ export interface AppDeps {
 }
 
 /**
- * Koa, with the two hot routes (poll and send) answered before it: callback(), which
- * listen() and supertest both use, hands every other request to Koa's own.
+ * The Phantachat app as a value: a plain Koa app (it never listens; server/main.ts does).
+ * Every request, poll and send included, runs this one middleware chain, so whatever a
+ * deployer puts in front (`app.middleware.unshift(fn)`: CORS, metrics, a request id) sees all.
  */
-class PhantachatApp extends Koa {
-  constructor(
-    proxy: boolean,
-    private readonly hotRoutes: HotRoutes,
-  ) {
-    super({ proxy });
-  }
-
-  override callback(): ReturnType<Koa['callback']> {
-    const koa = super.callback();
-    const hot = this.hotRoutes;
-    // This server speaks HTTP/1.1 only (node:http), so the request is always an IncomingMessage.
-    return (req, res) => (hot(req as IncomingMessage, res as ServerResponse) ? Promise.resolve() : koa(req, res));
-  }
-}
-
-/** The Phantachat app as a value: it never listens (server/main.ts does). */
 export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
-  const app = new PhantachatApp(config.trustProxy, createHotRoutes({ config, store, hub, logger }));
+  const app = new Koa({ proxy: config.trustProxy });
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
-  const api = createApiRouter({ config, store, roomIds, rooms });
   const pages = createPageRouter({ config, store, roomIds, rooms });
 
-  app.use(requestLog(logger));
+  if (config.logRequests) app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
+  app.use(apiDispatch(createApiRoutes({ config, store, hub, roomIds, rooms })));
   app.use(async function notFound(ctx, next) {
     await next();
-    if (ctx.status === 404 && ctx.body == null) throw new HttpError(404, 'There is nothing at this address.');
+    if (ctx.status === 404 && ctx.body == null) throw nothingHere();
   });
-  app.use(api.routes());
-  const notAllowed = (): HttpError => new HttpError(405, 'This method is not allowed here.');
-  app.use(api.allowedMethods({ throw: true, methodNotAllowed: notAllowed, notImplemented: notAllowed }));
   app.use(pages.routes());
   // Errors are answered by errorHandler; Koa's default handler would print them to stderr.
   app.silent = true;

@@ -16,6 +16,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Worker processes; used only with REDIS_URL (the memory store cannot be shared). */
   webConcurrency: number;
+  /** A log line per request; errors and lifecycle lines are logged regardless. */
+  logRequests: boolean;
 }
 
 /** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
@@ -55,6 +57,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: redisUrl(env),
     // Heroku sets it from the dyno size.
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),
+    // Off: Heroku's router already logs every request, and a line per poll and send cost 9 % of CPU.
+    logRequests: boolean(env, 'LOG_REQUESTS', false),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Cursor } from '../domain/cursor.js';
 import type { ChatEvent } from '../protocol.js';
 import type { OpenPoll, ReadResult, RoomSignal, RoomStore } from '../store/room-store.js';
-import { systemTimers, type Timers } from '../store/timers.js';
+import { systemTimers, type Timers } from '../timers.js';
 
 /** What the hub needs of the client's connection (an http.ServerResponse is one). */
 export interface ClientConnection {
@@ -42,42 +42,45 @@ export const OWN_ECHO_DELAY_MS = 1_000;
  * close listener and its presence lease.
  */
 export class PollHub {
-  readonly held = new Set<HeldPoll>();
-  readonly timers: Timers;
-  readonly onEnd: (end: PollEnd) => void;
+  private readonly shared: HubShared;
   private closing = false;
 
-  constructor(
-    readonly store: RoomStore,
-    { timers = systemTimers, onEnd = () => {} }: PollHubOptions = {},
-  ) {
-    this.timers = timers;
-    this.onEnd = onEnd;
+  constructor(store: RoomStore, { timers = systemTimers, onEnd = () => {} }: PollHubOptions = {}) {
+    this.shared = { store, timers, onEnd, held: new Set() };
   }
 
   /** Polls being held right now. */
   get size(): number {
-    return this.held.size;
+    return this.shared.held.size;
   }
 
   /** Answers every held poll at once (with no events) and every later poll without holding. */
   shutdown(): void {
     this.closing = true;
-    for (const poll of [...this.held]) poll.settleEmpty('shutdown');
+    for (const poll of [...this.shared.held]) poll.settleEmpty('shutdown');
   }
 
   async poll(request: PollRequest): Promise<ReadResult> {
     // Subscribe before reading, so an event appended between the read and the hold is not missed.
-    const poll = new HeldPoll(this, request);
+    const poll = new HeldPoll(this.shared, request);
     let opened: OpenPoll;
     try {
-      opened = await this.store.openPoll(request.room, request.token, request.cursor, request.holdMs, request.limit);
+      opened = await this.shared.store.openPoll(request.room, request.token, request.cursor, request.holdMs, request.limit);
     } catch (error) {
       poll.unsubscribe();
       throw error;
     }
     return poll.hold(opened, this.closing);
   }
+}
+
+/** What the hub shares with its held polls, and nobody else sees. */
+interface HubShared {
+  readonly store: RoomStore;
+  readonly timers: Timers;
+  readonly onEnd: (end: PollEnd) => void;
+  /** The polls being held, so shutdown can answer them all. */
+  readonly held: Set<HeldPoll>;
 }
 
 /** One poll from open to answer; an object rather than closures, as thousands are held at once. */
@@ -96,7 +99,7 @@ class HeldPoll {
   private echoTimer: unknown;
 
   constructor(
-    private readonly hub: PollHub,
+    private readonly hub: HubShared,
     private readonly request: PollRequest,
   ) {
     this.unsubscribe = hub.store.subscribe(request.room, (signal) => this.onSignal(signal));

@@ -1,32 +1,69 @@
-import { bodyParser } from '@koa/bodyparser';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS } from '../limits.js';
 import type { PresenceState } from '../protocol.js';
 import { HttpError } from './http-error.js';
 
+/** A request body: the parsed JSON value, or the text itself when it came as text/plain. */
+export interface RequestBody {
+  readonly isText: boolean;
+  readonly value: unknown;
+}
+
+const tooLarge = (): HttpError =>
+  // Closing is the only way to stop a client that keeps sending; the next request gets a fresh connection.
+  new HttpError(413, `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`, { Connection: 'close' });
+
 /**
- * Parses JSON and text/plain bodies up to BODY_LIMIT_BYTES. The parser's own errors
- * quote the body, so they are replaced by fixed sentences here.
+ * The one body reader, for every route: JSON or text/plain in UTF-8, at most
+ * BODY_LIMIT_BYTES (413 past it, whether declared or streamed); undefined when there is
+ * no body. Parser errors quote the body, so they become fixed sentences here.
  */
-export function parseBody(): Middleware {
-  const parse = bodyParser({
-    enableTypes: ['json', 'text'],
-    jsonLimit: BODY_LIMIT_BYTES,
-    textLimit: BODY_LIMIT_BYTES,
-    jsonStrict: true,
-    encoding: 'utf-8',
-    onError(error) {
-      const status = (error as { status?: number }).status;
-      if (status === 413) throw new HttpError(413, `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`);
-      if (status === 415) throw new HttpError(415, 'The request body must be UTF-8.');
-      throw new HttpError(400, 'The request body is not valid JSON.');
-    },
+export async function readBody(ctx: Context): Promise<RequestBody | undefined> {
+  const req = ctx.req;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (!(declared > 0) && req.headers['transfer-encoding'] === undefined) return undefined;
+  if (declared > BODY_LIMIT_BYTES) {
+    req.resume(); // drain what the client sends; the answer closes the connection
+    throw tooLarge();
+  }
+  const { isText } = checkContentType(req.headers['content-type'] ?? '');
+  const raw = await readText(req);
+  if (raw === undefined) return undefined;
+  return { isText, value: isText ? raw : parseJson(raw) };
+}
+
+/** The body as UTF-8 text (malformed bytes become U+FFFD), undefined when empty. */
+function readText(req: Context['req']): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      release();
+      req.resume();
+      reject(tooLarge());
+    };
+    const onEnd = (): void => {
+      release();
+      resolve(size === 0 ? undefined : Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (error: Error): void => {
+      release();
+      reject(error);
+    };
+    const release = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
   });
-  return async function parseRequestBody(ctx, next) {
-    if (!hasBody(ctx)) return next();
-    checkContentType(ctx.get('Content-Type'));
-    return parse(ctx, next);
-  };
 }
 
 /** JSON or plain text, in UTF-8 (another charset would be read as UTF-8 and mangled). Returns whether it is text. */
@@ -40,13 +77,23 @@ export function checkContentType(header: string): { isText: boolean } {
   return { isText: type === 'text/plain' };
 }
 
-function hasBody(ctx: Context): boolean {
-  return (ctx.request.length ?? 0) > 0 || ctx.get('Transfer-Encoding') !== '';
+/**
+ * The body as a JSON object; {} when there was none. `textIsJson` reads a text/plain body
+ * as JSON, which is what navigator.sendBeacon sends (it cannot set the content type).
+ */
+export function jsonObject(body: RequestBody | undefined, textIsJson = false): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (body.isText && textIsJson) return asJsonObject(parseJson(body.value as string));
+  return asJsonObject(body.value);
 }
 
-/** The parsed body as an object; {} when there was none. */
-export function jsonObject(ctx: Context): Record<string, unknown> {
-  return asJsonObject(ctx.request.body);
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's message quotes the body, so it never leaves here.
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
 }
 
 function asJsonObject(body: unknown): Record<string, unknown> {
@@ -55,11 +102,11 @@ function asJsonObject(body: unknown): Record<string, unknown> {
   throw new HttpError(400, 'The request body must be a JSON object.');
 }
 
-/** `text` and `seq` of a send from its parsed JSON `{"text", "seq"?}`, or the text itself when `isText`; undefined when there was no body. */
-export function sendFields(parsed: unknown, isText: boolean): { text: string; seq: number | undefined } {
-  if (parsed === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
-  if (isText) return { text: validText(parsed), seq: undefined };
-  const body = asJsonObject(parsed);
+/** `text` and `seq` of a send: JSON `{"text", "seq"?}`, or the text itself as text/plain. */
+export function sendFields(raw: RequestBody | undefined): { text: string; seq: number | undefined } {
+  if (raw === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
+  if (raw.isText) return { text: validText(raw.value), seq: undefined };
+  const body = asJsonObject(raw.value);
   const seq = body.seq;
   if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 0)) {
     throw new HttpError(400, '"seq" must be a whole number of 0 or more.');

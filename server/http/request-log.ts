@@ -1,9 +1,11 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { routeName } from './route-name.js';
 
 /**
- * One line per request: method, route pattern, status, duration. The pattern, not the
- * URL: a room id is the key to its room and a query may carry a cursor.
+ * One line per request: method, route pattern, status, duration. Off by default
+ * (LOG_REQUESTS): Heroku's router already logs every request, and this line was a
+ * write per poll and per send (9 % of the server's CPU under bench workload a).
  */
 export function requestLog(logger: Logger, now: () => number = performance.now.bind(performance)): Middleware {
   return async function logEachRequest(ctx, next) {
@@ -11,13 +13,12 @@ export function requestLog(logger: Logger, now: () => number = performance.now.b
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute?.toString() ?? 'unmatched';
-      logRequest(logger, ctx.method, route, ctx.status, now() - start);
+      logger.log('info', 'request', {
+        method: ctx.method,
+        route: routeName(ctx),
+        status: ctx.status,
+        durationMs: Math.round((now() - start) * 10) / 10,
+      });
     }
   };
-}
-
-/** The request line itself, also written by the hot routes that bypass Koa. */
-export function logRequest(logger: Logger, method: string, route: string, status: number, durationMs: number): void {
-  logger.log('info', 'request', { method, route, status, durationMs: Math.round(durationMs * 10) / 10 });
 }

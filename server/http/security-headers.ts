@@ -15,15 +15,20 @@ export const CONTENT_SECURITY_POLICY = [
   "require-trusted-types-for 'script'",
 ].join('; ');
 
-/** On every response, Koa's and the hot routes': no MIME sniffing, no referrer (a room URL is the key to its room). */
-export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+/**
+ * The one list of headers on every response: no MIME sniffing, no referrer (a room URL is
+ * the key to its room), and no caching (rooms and their events vanish; a cached answer
+ * would outlive them). Routes whose answers may be cached (assets) override Cache-Control.
+ */
+export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
 };
 
 export function securityHeaders(): Middleware {
-  return async function setSecurityHeaders(ctx, next) {
-    ctx.set(COMMON_SECURITY_HEADERS);
+  return async function setResponseHeaders(ctx, next) {
+    ctx.set(COMMON_HEADERS);
     await next();
   };
 }

@@ -1,6 +1,8 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Config } from '../config.js';
 import type { RoomFactory } from '../http/room-factory.js';
+import { nameRoute } from '../http/route-name.js';
 import { pageSecurityHeaders } from '../http/security-headers.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -24,25 +26,30 @@ export function createPageRouter({ config, store, roomIds, rooms, assets = new C
   const router = new Router();
 
   router.use(pageSecurityHeaders());
+  // Each route names itself for the request log (the router's own record of it is private).
+  const named = (pattern: string): Middleware => (ctx, next) => {
+    nameRoute(ctx, pattern);
+    return next();
+  };
 
-  router.get('/', async function newRoom(ctx) {
+  router.get('/', named('/'), async function newRoom(ctx) {
     const room = await rooms.create(ctx.ip, config.roomCapacity);
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(`/${room}`);
   });
 
   // Browsers ask for it on every visit; without this it would render the "vanished" page each time.
-  router.get('/favicon.ico', function noFavicon(ctx) {
+  router.get('/favicon.ico', named('/favicon.ico'), function noFavicon(ctx) {
     ctx.status = 204;
     ctx.set('Cache-Control', 'public, max-age=86400');
   });
 
-  router.get('/about', async function about(ctx) {
+  router.get('/about', named('/about'), async function about(ctx) {
     ctx.type = 'html';
     ctx.body = aboutPage(await assets.manifest());
   });
 
-  router.get('/assets/:file', async function asset(ctx) {
+  router.get('/assets/:file', named('/assets/:file'), async function asset(ctx) {
     const file = await assets.read(ctx.params.file ?? '');
     if (!file) return; // 404 through the app's error funnel
     ctx.status = 200;
@@ -56,7 +63,7 @@ export function createPageRouter({ config, store, roomIds, rooms, assets = new C
     ctx.body = file.body;
   });
 
-  router.get('/:room', async function chat(ctx) {
+  router.get('/:room', named('/:room'), async function chat(ctx) {
     const room = ctx.params.room ?? '';
     const exists = roomIds.isValid(room) && (await store.getRoom(room)) !== undefined;
     const manifest = await assets.manifest();

@@ -3,7 +3,7 @@ import type { PresenceState } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
 import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
-import { systemTimers, type Timers } from './timers.js';
+import { systemTimers, type Timers } from '../timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
   timers?: Timers;

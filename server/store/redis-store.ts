@@ -22,7 +22,7 @@ import {
   type Seat,
   type SendResult,
 } from './room-store.js';
-import { systemTimers, type Timers } from './timers.js';
+import { systemTimers, type Timers } from '../timers.js';
 
 export interface RedisStoreOptions extends RegistryOptions {
   url: string;

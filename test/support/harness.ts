@@ -26,7 +26,7 @@ export interface Harness {
 
 /** An app on a fresh store with a manual clock; `env` overrides settings as the environment would. */
 export async function createHarness(factory: StoreFactory, env: Record<string, string> = {}): Promise<Harness> {
-  const config = loadConfig({ POLL_HOLD_MS: '200', ROOM_SALT: 'test-salt-0123', ROOMS_PER_MINUTE: '1000', ...env });
+  const config = loadConfig({ POLL_HOLD_MS: '200', ROOM_SALT: 'test-salt-0123', ROOMS_PER_MINUTE: '1000', LOG_REQUESTS: 'true', ...env });
   const clock = new ManualClock();
   const store = await factory.create(config, clock.now);
   const hub = new PollHub(store);

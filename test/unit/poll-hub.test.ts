@@ -4,7 +4,7 @@ import { OWN_ECHO_DELAY_MS, PollHub, type ClientConnection, type PollEnd, type P
 import { parseCursor } from '../../server/domain/cursor.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { RoomSignal } from '../../server/store/room-store.js';
-import type { Timers } from '../../server/store/timers.js';
+import type { Timers } from '../../server/timers.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 /** Timers that fire only when told, and count what is still pending. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RoomError, type RoomSignal } from '../room-store.js';
-import { systemTimers, type Timers } from '../timers.js';
+import { systemTimers, type Timers } from '../../timers.js';
 import type { RedisKeys } from './keys.js';
 
 // A client re-polls within a round trip of its answer; keeping the channel that long saves

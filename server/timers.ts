@@ -1,4 +1,7 @@
-/** The timer seam: production passes the globals, tests pass fakes. */
+/**
+ * The timer seam, shared by the store (expiry, reconnects) and the HTTP layer (held polls):
+ * production passes the globals, tests pass fakes.
+ */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
