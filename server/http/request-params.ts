@@ -3,7 +3,7 @@ import { RoomError } from '../domain/room-error.js';
 import { ROOM_ID_SHAPE } from '../room-ids.js';
 import { HttpError } from './http-error.js';
 
-// Koa's ctx.query and the hot routes' URLSearchParams both reduce to this: absent, once, or repeated.
+// A query parameter as Koa's ctx.query has it: absent, once, or repeated (which the validators refuse).
 type QueryValue = string | string[] | undefined;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,128})$/;

@@ -18,14 +18,15 @@ describe('loadConfig', () => {
       trustProxy: false,
       redisUrl: undefined,
       webConcurrency: 1,
+      logRequests: false,
     });
     expect(config.roomSalt).toMatch(/^[0-9a-f]{32}$/);
     expect(loadConfig({}).roomSalt).not.toBe(config.roomSalt);
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', WEB_CONCURRENCY: '4' });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', webConcurrency: 4 });
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true' });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', webConcurrency: 4, logRequests: true });
   });
 
   it.each([
