@@ -52,7 +52,9 @@ export function apiDispatch(routes: ApiRoutes): Middleware {
     table.set(pattern, { route, allow });
   }
 
-  return async function dispatchApi(ctx, next) {
+  // Not async (a throw here still reaches the error funnel: koa-compose turns it into a
+  // rejection), so a held poll keeps no suspended frame of this function alive.
+  return function dispatchApi(ctx, next) {
     const path = ctx.path;
     let pattern: Pattern | undefined;
     let room: string | undefined;
@@ -76,7 +78,7 @@ export function apiDispatch(routes: ApiRoutes): Middleware {
     if (method === 'OPTIONS') {
       ctx.status = 204;
       ctx.set('Allow', allow);
-      return;
+      return Promise.resolve();
     }
     throw new HttpError(405, 'This method is not allowed here.', { Allow: allow });
   };

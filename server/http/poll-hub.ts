@@ -7,7 +7,7 @@ import { systemTimers, type Timers } from '../timers.js';
 export interface ClientConnection {
   readonly writableFinished: boolean;
   readonly destroyed: boolean;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;
 }
 
@@ -120,7 +120,8 @@ class HeldPoll {
     else if (holdMs <= 0) this.settleEmpty('timeout');
     else {
       this.hub.held.add(this);
-      connection.once('close', this.onClose);
+      // on(), not once(): settle() removes it on every path, and once() costs two more objects per held poll.
+      connection.on('close', this.onClose);
       this.holdTimer = this.hub.timers.setTimeout(() => this.settleEmpty('timeout'), holdMs);
       if (this.pending) this.reread();
     }

@@ -27,9 +27,10 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export function securityHeaders(): Middleware {
-  return async function setResponseHeaders(ctx, next) {
+  // Not async: returning next()'s promise keeps one frame fewer alive per held poll.
+  return function setResponseHeaders(ctx, next) {
     ctx.set(COMMON_HEADERS);
-    await next();
+    return next();
   };
 }
 
