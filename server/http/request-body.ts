@@ -51,18 +51,21 @@ function readText(req: Context['req']): Promise<string | undefined> {
       release();
       resolve(size === 0 ? undefined : Buffer.concat(chunks, size).toString('utf8'));
     };
-    const onError = (error: Error): void => {
+    // The client went away mid-body (an abort, a reset): a client error, not ours to log as a failure.
+    const onCutOff = (): void => {
       release();
-      reject(error);
+      reject(new HttpError(400, 'The request body ended before its declared length.'));
     };
     const release = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
+      req.off('error', onCutOff);
+      req.off('close', onCutOff);
     };
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
+    req.on('error', onCutOff);
+    req.on('close', onCutOff);
   });
 }
 

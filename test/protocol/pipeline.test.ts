@@ -1,7 +1,10 @@
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { createHttpServer } from '../../server/http-server.js';
 import { BODY_LIMIT_BYTES } from '../../server/limits.js';
 import { createLogger } from '../../server/logger.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
@@ -157,5 +160,35 @@ describe('request log setting', () => {
     const requests = lines.filter((line) => line.event === 'request').map((line) => `${line.method} ${line.route} ${line.status}`);
     expect(requests).toEqual(['POST /rooms 201', 'GET /rooms/:room/poll 401', 'GET /about 200', 'GET unmatched 404']);
     await store.close();
+  });
+});
+
+describe('a body cut off mid-way (real socket)', () => {
+  it('is a client error: no error line, and the server answers the next request', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const config = loadConfig({ ROOM_SALT: 'test-salt-0123', LOG_REQUESTS: 'true' });
+    const store = new MemoryStore(storeOptions(config, Date.now));
+    const app = createApp({ config, store, logger: createLogger((line) => lines.push(JSON.parse(line) as Record<string, unknown>)) });
+    const server = createHttpServer(app, config).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write('POST /rooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"capa');
+      await new Promise((resolve) => setImmediate(resolve));
+      socket.destroy();
+      const deadline = Date.now() + 5_000;
+      while (!lines.some((line) => line.event === 'request')) {
+        if (Date.now() > deadline) throw new Error('the cut-off request was never answered');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+      expect(lines.find((line) => line.event === 'request')).toMatchObject({ route: '/rooms', status: 400 });
+      await request(server).post('/rooms').send({}).expect(201);
+    } finally {
+      server.close();
+      await store.close();
+    }
   });
 });
