@@ -2,7 +2,7 @@ import type { ChatEvent } from '../../server/protocol.js';
 import type { ApiClient } from './api-client.js';
 import { backoffDelayMs } from './backoff.js';
 import { sleep, type Io } from './io.js';
-import type { Seat } from './session.js';
+import type { TokenSource } from './session.js';
 
 export type PollerState = 'idle' | 'polling' | 'renewing' | 'backoff' | 'stopped';
 export type ConnectionState = 'connected' | 'reconnecting';
@@ -12,7 +12,7 @@ export type PollerEnd = 'vanished' | 'full';
 export interface PollerOptions {
   io: Io;
   api: ApiClient;
-  seat: Seat;
+  seat: TokenSource;
   room: string;
   /** Where to start: the cursor from the join response. */
   cursor: string | undefined;

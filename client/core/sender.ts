@@ -1,23 +1,21 @@
+import { TEXT_MAX_CHARS } from '../../server/protocol.js';
 import type { ApiClient } from './api-client.js';
 import { backoffDelayMs } from './backoff.js';
 import { sleep, type Io } from './io.js';
-import type { RenewOutcome, Seat } from './session.js';
+import type { RenewOutcome, TokenSource } from './session.js';
 
 export type SenderState = 'idle' | 'sending' | 'renewing' | 'backoff' | 'stopped';
 
 export interface SenderOptions {
   io: Io;
   api: ApiClient;
-  seat: Seat;
+  seat: TokenSource;
   room: string;
   /** The room is gone or the seat was taken while renewing: stop typing into the void. */
   onEnd(reason: Exclude<RenewOutcome, 'renewed' | 'failed'>): void;
   /** True while a batch waits for a retry, so the display can say "reconnecting…". */
   onBacklog?(stalled: boolean): void;
 }
-
-// The protocol's limit on one send's text (docs/protocol.md, POST /rooms/:room/send).
-export const MAX_SEND_CHARS = 1000;
 
 /**
  * Sends typed text with at most one request in flight. Text typed meanwhile waits in
@@ -97,7 +95,8 @@ export class Sender {
   }
 
   #takeBatch(): { text: string; seq: number } {
-    let end = Math.min(this.#pending.length, MAX_SEND_CHARS);
+    // TEXT_MAX_CHARS counts code points; as many UTF-16 units are never more code points.
+    let end = Math.min(this.#pending.length, TEXT_MAX_CHARS);
     // Never split a surrogate pair: half an emoji is not a character.
     if (end < this.#pending.length && isHighSurrogate(this.#pending.charCodeAt(end - 1))) end -= 1;
     const text = this.#pending.slice(0, end);

@@ -1,7 +1,7 @@
-import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from './cursor.js';
 import { DeadlineQueue } from './deadline-queue.js';
-import { RoomBuffer, type BufferRead, type NewEvent } from './room-buffer.js';
+import { RoomBuffer, type NewEvent } from './room-buffer.js';
 import { RoomError } from './room-error.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
@@ -38,14 +38,10 @@ interface Room {
   emptySince: number | undefined;
 }
 
-export interface Joined {
+/** A poll the registry opened: what it read, and the lease that keeps its participant present. */
+export interface OpenPoll extends PollResponse {
   participant: string;
-  token: string;
-  name: string;
-  cursor: string;
-  room: string;
-  capacity: number;
-  participants: ParticipantInfo[];
+  leaseId: string;
 }
 
 /**
@@ -88,13 +84,13 @@ export class RoomRegistry {
     return true;
   }
 
-  getRoom(id: string): { room: string; capacity: number; participants: ParticipantInfo[] } | undefined {
+  getRoom(id: string): Untimed<RoomResponse> | undefined {
     this.sweep();
     const room = this.rooms.get(id);
     return room && { room: room.id, capacity: room.capacity, participants: participantsOf(room) };
   }
 
-  join(id: string, name: string): Joined {
+  join(id: string, name: string): Untimed<JoinResponse> {
     const room = this.room(id);
     if (room.seats.size >= room.capacity) throw new RoomError('room-full');
     const now = this.options.now();
@@ -121,18 +117,17 @@ export class RoomRegistry {
       token: seat.token,
       name: seat.name,
       cursor,
-      room: room.id,
       capacity: room.capacity,
       participants: participantsOf(room),
     };
   }
 
-  authenticate(id: string, token: string): { participant: string; name: string } {
+  authenticate(id: string, token: string): ParticipantInfo {
     const seat = this.seat(id, token);
-    return { participant: seat.id, name: seat.name };
+    return { id: seat.id, name: seat.name };
   }
 
-  send(id: string, token: string, text: string, seq: number | undefined): { id: string } {
+  send(id: string, token: string, text: string, seq: number | undefined): SendResponse {
     const seat = this.seat(id, token);
     if (seq !== undefined && seq <= seat.lastSeq && seat.lastEventId !== undefined) return { id: seat.lastEventId };
     if (seat.room.buffer.size >= this.options.maxEventsPerRoom) throw new RoomError('room-busy');
@@ -156,7 +151,7 @@ export class RoomRegistry {
     this.unseat(this.seat(id, token), this.options.now());
   }
 
-  openPoll(id: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): BufferRead & { participant: string; leaseId: string } {
+  openPoll(id: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): OpenPoll {
     const seat = this.seat(id, token);
     const now = this.options.now();
     this.leaseCount += 1;
@@ -167,7 +162,7 @@ export class RoomRegistry {
     return { ...seat.room.buffer.read(cursor, now, limit), participant: seat.id, leaseId: seat.leaseId };
   }
 
-  read(id: string, cursor: Cursor | undefined, limit: number): BufferRead {
+  read(id: string, cursor: Cursor | undefined, limit: number): PollResponse {
     return this.room(id).buffer.read(cursor, this.options.now(), limit);
   }
 

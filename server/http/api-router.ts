@@ -8,7 +8,7 @@ import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
 import type { RoomFactory } from './room-factory.js';
-import { bearerToken, seatedRoomId } from './request-params.js';
+import { bearerToken, wellFormedRoomId } from './request-params.js';
 import { jsonObject, nameFrom, parseBody, presenceFrom } from './request-body.js';
 
 export interface ApiDeps {
@@ -67,14 +67,14 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
   });
 
   router.post('/rooms/:room/presence', body, async (ctx) => {
-    const room = seatedRoomId(ctx.params.room);
+    const room = wellFormedRoomId(ctx.params.room);
     const token = bearerToken(ctx.get('Authorization'));
     await store.setPresence(room, token, presenceFrom(jsonObject(ctx)));
     ctx.status = 204;
   });
 
   router.post('/rooms/:room/leave', body, async (ctx) => {
-    const room = seatedRoomId(ctx.params.room);
+    const room = wellFormedRoomId(ctx.params.room);
     await store.leave(room, bearerToken(ctx.get('Authorization'), leaveBodyToken(ctx)));
     ctx.status = 204;
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
-import { BODY_LIMIT_BYTES, POLL_MAX_EVENTS } from '../limits.js';
+import { BODY_LIMIT_BYTES, POLL_MAX_EVENTS } from '../protocol.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../store/room-store.js';
 import { errorReply } from './error-handler.js';
@@ -8,7 +8,7 @@ import { HttpError } from './http-error.js';
 import type { PollHub } from './poll-hub.js';
 import { checkContentType, sendFields } from './request-body.js';
 import { logRequest } from './request-log.js';
-import { bearerToken, cursorParam, holdParam, seatedRoomId } from './request-params.js';
+import { bearerToken, cursorParam, holdParam, wellFormedRoomId } from './request-params.js';
 import { COMMON_SECURITY_HEADERS } from './security-headers.js';
 
 export interface HotRouteDeps {
@@ -56,7 +56,7 @@ export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): H
     const route = '/rooms/:room/poll';
     const started = performance.now();
     try {
-      const seated = seatedRoomId(room);
+      const seated = wellFormedRoomId(room);
       const token = bearerToken(req.headers.authorization);
       const params = new URLSearchParams(query ?? '');
       const cursor = cursorParam(queryValue(params, 'cursor'));
@@ -75,7 +75,7 @@ export function createHotRoutes({ config, store, hub, logger }: HotRouteDeps): H
     const started = performance.now();
     readBody(req).then(
       async (raw) => {
-        const seated = seatedRoomId(room);
+        const seated = wellFormedRoomId(room);
         const token = bearerToken(req.headers.authorization);
         const { isText } = raw === undefined ? { isText: false } : checkContentType(req.headers['content-type'] ?? '');
         const { text, seq } = sendFields(raw === undefined || isText ? raw : parseJson(raw), isText);

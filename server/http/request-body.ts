@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
-import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS } from '../limits.js';
+import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS } from '../protocol.js';
 import type { PresenceState } from '../protocol.js';
 import { HttpError } from './http-error.js';
 
