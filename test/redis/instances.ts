@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { ChatEvent } from '../../server/protocol.js';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from '../../server/store/redis/keys.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+import { until } from '../support/until.js';
 
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
@@ -159,13 +160,4 @@ export async function watchPolls(redisUrl: string, room: string): Promise<PollWa
     held: (participant, count = 1) => until(() => opened(participant) >= count, `${participant} to open ${count} poll(s)`),
     close: () => client.disconnect(),
   };
-}
-
-/** Resolves once `condition` holds, checking every 5 ms; rejects after `timeoutMs` naming what it waited for. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../server/protocol.js';
 import { redisUrl } from '../support/stores.js';
-import { startInstance, stopInstance, until, watchPolls, type Api, type Instance } from './instances.js';
+import { until } from '../support/until.js';
+import { startInstance, stopInstance, watchPolls, type Api, type Instance } from './instances.js';
 
 // A 20 s hold outlasts every test's 10 s timeout: a held poll that should be woken or replaced
 // and is not fails its test rather than answering quietly at its timeout. A short idle time lets

@@ -6,7 +6,8 @@ import { ManualClock } from '../support/manual-clock.js';
 import { freePort } from '../support/spawn-server.js';
 import { deleteKeys, redisUrl } from '../support/stores.js';
 import { systemTimers, type Timers } from '../../server/store/timers.js';
-import { dumpDatabase, until } from './instances.js';
+import { until } from '../support/until.js';
+import { dumpDatabase } from './instances.js';
 
 if (redisUrl === undefined) process.stdout.write('Redis tests skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379/15) to run them.\n');
 
