@@ -37,6 +37,11 @@ export class MemoryStore implements RoomStore {
     return this.registry.roomCount;
   }
 
+  /** Rooms someone listens to: what subscriptions cost in memory (0 once every poll let go). */
+  get subscribedRooms(): number {
+    return Object.keys(this.signals.events).length;
+  }
+
   async createRoom(room: string, capacity: number): Promise<boolean> {
     return this.runThenWake(() => this.registry.createRoom(room, capacity));
   }
