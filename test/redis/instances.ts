@@ -18,6 +18,15 @@ export async function startInstance(redisUrl: string, env: Record<string, string
   return { ...server, api: new Api(server.url) };
 }
 
+/** `count` instances with the same settings, started at once. */
+export function startInstances(redisUrl: string, count: number, env: Record<string, string> = {}): Promise<Instance[]> {
+  return Promise.all(Array.from({ length: count }, () => startInstance(redisUrl, env)));
+}
+
+export async function stopInstances(instances: Array<Instance | undefined>): Promise<void> {
+  await Promise.all(instances.map(stopInstance));
+}
+
 export async function stopInstance(instance: Instance | undefined): Promise<void> {
   if (instance === undefined || instance.child.exitCode !== null || instance.child.signalCode !== null) return;
   instance.child.kill('SIGKILL');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../server/protocol.js';
 import { redisUrl } from '../support/stores.js';
 import { until } from '../support/until.js';
-import { startInstance, stopInstance, watchPolls, type Api, type Instance } from './instances.js';
+import { startInstances, stopInstances, watchPolls, type Api, type Instance } from './instances.js';
 
 // A 20 s hold outlasts every test's 10 s timeout: a held poll that should be woken or replaced
 // and is not fails its test rather than answering quietly at its timeout. A short idle time lets
@@ -12,12 +12,8 @@ const ENV = { POLL_HOLD_MS: '20000', PRESENCE_TIMEOUT_MS: '30000', ROOM_IDLE_MS:
 describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis', () => {
   let a: Instance;
   let b: Instance;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startInstance(redisUrl!, ENV), startInstance(redisUrl!, ENV)]);
-  });
-  afterAll(async () => {
-    await Promise.all([stopInstance(a), stopInstance(b)]);
-  });
+  beforeAll(async () => void ([a, b] = (await startInstances(redisUrl!, 2, ENV)) as [Instance, Instance]));
+  afterAll(() => stopInstances([a, b]));
 
   it('joins on A, polls on B, sends on A and receives on B', async () => {
     const room = await a.api.createRoom();
@@ -109,12 +105,8 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
 describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while holding polls', () => {
   let a: Instance;
   let doomed: Instance;
-  beforeAll(async () => {
-    [a, doomed] = await Promise.all([startInstance(redisUrl!, ENV), startInstance(redisUrl!, ENV)]);
-  });
-  afterAll(async () => {
-    await Promise.all([stopInstance(a), stopInstance(doomed)]);
-  });
+  beforeAll(async () => void ([a, doomed] = (await startInstances(redisUrl!, 2, ENV)) as [Instance, Instance]));
+  afterAll(() => stopInstances([a, doomed]));
 
   it('loses nothing live: its clients re-poll the other instance with their cursors', async () => {
     const room = await a.api.createRoom(4);
