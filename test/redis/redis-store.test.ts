@@ -78,9 +78,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       const opened = await a.openPoll('racexxxxxxxxxx', ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 1_000, 100);
       await sent;
       if (opened.events.length === 0) {
-        const deadline = Date.now() + 1_000;
-        while (!signals.some((s) => s.type === 'events') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
-        expect(signals.some((s) => s.type === 'events')).toBe(true);
+        await until(() => signals.some((s) => s.type === 'events'), 'the send to wake the open poll', 1_000);
       }
       unsubscribe();
       await a.closePoll('racexxxxxxxxxx', opened.participant, opened.leaseId);
