@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // Client code runs in browsers (the core also in the terminal): no Node built-ins. The DOM
+    // half of that rule is tsconfig.core.json, which compiles client/core without the DOM library.
+    // server/protocol.ts and server/names.ts are in the client bundle too.
+    files: ['client/**', 'server/protocol.ts', 'server/names.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'client code runs in browsers: no Node built-ins.' }] }] },
+  },
+  {
     // Tests poke at response bodies, which supertest types as any.
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
