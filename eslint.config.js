@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The browser bundle and the shared core run in browsers: no Node built-ins (a terminal
+    // client, which runs on Node, is free to use them). The DOM half of the rule is
+    // tsconfig.core.json. server/protocol.ts and server/names.ts are in the bundle too.
+    files: ['client/core/**', 'client/browser/**', 'server/protocol.ts', 'server/names.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'client code runs in browsers: no Node built-ins.' }] }] },
+  },
+  {
     // Tests poke at response bodies, which supertest types as any.
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

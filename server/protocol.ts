@@ -1,5 +1,19 @@
-// Wire types of protocol v1 (docs/protocol.md). This module holds types only, so
-// the browser and terminal clients can `import type` it without pulling in server code.
+// The wire of protocol v1 (docs/protocol.md): its types and its limits, in one module that
+// imports nothing, so the server and both clients share it (the clients `import type` the
+// types; the limits are values they import like any other). Every 4xx body (and the rare
+// 503) is `{"error": "<sentence>"}`.
+
+// The limits are part of the public contract, so they are constants rather than settings:
+// a client written against one server works against all.
+
+/** Largest request body; larger ones get 413. 16 KiB holds 1000 four-byte characters JSON-escaped. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+/** Longest `text` of one send, in characters (code points). */
+export const TEXT_MAX_CHARS = 1000;
+/** Longest participant name after trimming, in characters. */
+export const NAME_MAX_CHARS = 32;
+/** Most events in one poll answer; the rest come with the next poll. */
+export const POLL_MAX_EVENTS = 500;
 
 export type EventType = 'text' | 'join' | 'leave' | 'away' | 'back';
 
@@ -30,24 +44,32 @@ export interface CreateRoomResponse {
   capacity: number;
 }
 
-/** GET /rooms/:room -> 200 */
-export interface RoomResponse {
-  room: string;
-  capacity: number;
-  participants: ParticipantInfo[];
+/** How long words live and polls are held: the server's configuration, sent so clients need none. */
+export interface RoomTiming {
   ttlMs: number;
   holdMs: number;
 }
 
+/**
+ * A response as the room store gives it: everything but the timing, which the HTTP layer
+ * adds from its configuration. The store returns the wire shape itself, not a near-copy.
+ */
+export type Untimed<T extends RoomTiming> = Omit<T, keyof RoomTiming>;
+
+/** GET /rooms/:room -> 200 */
+export interface RoomResponse extends RoomTiming {
+  room: string;
+  capacity: number;
+  participants: ParticipantInfo[];
+}
+
 /** POST /rooms/:room/join -> 201 */
-export interface JoinResponse {
+export interface JoinResponse extends RoomTiming {
   participant: string;
   token: string;
   name: string;
   /** Cursor just before this participant's own `join` event. */
   cursor: string;
-  ttlMs: number;
-  holdMs: number;
   capacity: number;
   participants: ParticipantInfo[];
 }
@@ -69,9 +91,4 @@ export interface PollResponse {
   cursor: string;
   /** Present when the cursor belonged to an earlier incarnation of the room's buffer. */
   reset?: true;
-}
-
-/** Every 4xx (and the rare 503) body. */
-export interface ErrorResponse {
-  error: string;
 }

@@ -1,7 +1,5 @@
+import { NAME_MAX_CHARS } from '../../server/protocol.js';
 import { el } from './dom.js';
-
-/** The protocol's name limit (POST /rooms/:room/join). */
-export const MAX_NAME_CHARS = 32;
 
 /**
  * Asks for your name inline (never window.prompt, which phones render badly and
@@ -21,7 +19,7 @@ export class NameForm {
     const input = el(doc, 'input', 'name-input');
     input.id = 'name';
     input.name = 'name';
-    input.maxLength = MAX_NAME_CHARS;
+    input.maxLength = NAME_MAX_CHARS;
     input.setAttribute('autocomplete', 'nickname');
     input.value = prefill;
     const button = el(doc, 'button', 'join', 'Join the chat');

@@ -1,4 +1,4 @@
-import { friendlyName } from '../core/friendly-name.js';
+import { friendlyName } from '../../server/names.js';
 
 const KEY = 'phantachat:name';
 

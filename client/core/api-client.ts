@@ -89,8 +89,8 @@ export class ApiClient {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        // Intermediaries must never answer a poll from cache; the server says so too.
-        cache: 'no-store',
+        // No `cache: 'no-store'` here: it is DOM-only (Node's fetch types lack it), and every API
+        // response already carries Cache-Control: no-store, which browsers and proxies obey.
         signal: controller.signal,
       });
       const text = await response.text();

@@ -1,8 +1,8 @@
 import type { ChatEvent } from '../../server/protocol.js';
 import type { ApiClient } from './api-client.js';
-import { backoffDelayMs } from './backoff.js';
-import { sleep, type Io } from './io.js';
-import type { Seat } from './session.js';
+import type { Io } from './io.js';
+import { Retry } from './retry.js';
+import type { TokenSource } from './session.js';
 
 export type PollerState = 'idle' | 'polling' | 'renewing' | 'backoff' | 'stopped';
 export type ConnectionState = 'connected' | 'reconnecting';
@@ -12,7 +12,7 @@ export type PollerEnd = 'vanished' | 'full';
 export interface PollerOptions {
   io: Io;
   api: ApiClient;
-  seat: Seat;
+  seat: TokenSource;
   room: string;
   /** Where to start: the cursor from the join response. */
   cursor: string | undefined;
@@ -34,14 +34,14 @@ const POLL_GRACE_MS = 10_000;
 export class Poller {
   #state: PollerState = 'idle';
   #cursor: string | undefined;
-  #failures = 0;
+  readonly #retry: Retry;
   #connection: ConnectionState = 'connected';
   #inFlight: AbortController | undefined;
-  #nap: { cancel(): void } | undefined;
   readonly #options: PollerOptions;
 
   constructor(options: PollerOptions) {
     this.#options = options;
+    this.#retry = new Retry(options.io, options.seat);
     this.#cursor = options.cursor;
   }
 
@@ -61,11 +61,11 @@ export class Poller {
   stop(): void {
     this.#state = 'stopped';
     this.#inFlight?.abort();
-    this.#nap?.cancel();
+    this.#retry.cancel();
   }
 
   async #loop(): Promise<void> {
-    const { api, seat, room, holdMs, io } = this.#options;
+    const { api, seat, room, holdMs } = this.#options;
     while (this.#state !== 'stopped') {
       this.#state = 'polling';
       this.#inFlight = new AbortController();
@@ -76,7 +76,7 @@ export class Poller {
       this.#inFlight = undefined;
       if (this.#isStopped()) return;
       if (result.ok) {
-        this.#failures = 0;
+        this.#retry.succeeded();
         this.#setConnection('connected');
         this.#cursor = result.body.cursor;
         if (result.body.events.length > 0 || result.body.reset) this.#options.onEvents(result.body.events, result.body.reset === true);
@@ -85,18 +85,13 @@ export class Poller {
       if (result.kind === 'http' && result.status === 404) return this.#end('vanished');
       if (result.kind === 'http' && result.status === 401) {
         this.#state = 'renewing';
-        const renewed = await seat.renew();
-        if (this.#isStopped()) return;
-        if (renewed === 'renewed') continue;
-        if (renewed !== 'failed') return this.#end(renewed);
+        const next = await this.#retry.renew(() => this.#isStopped());
+        if (next === 'again') continue;
+        if (next !== 'backoff') return this.#end(next);
       }
-      this.#failures += 1;
       this.#setConnection('reconnecting');
       this.#state = 'backoff';
-      const nap = sleep(io, backoffDelayMs(this.#failures, io.random));
-      this.#nap = nap;
-      await nap.done;
-      this.#nap = undefined;
+      await this.#retry.backoff();
     }
   }
 

@@ -1,23 +1,21 @@
+import { TEXT_MAX_CHARS } from '../../server/protocol.js';
 import type { ApiClient } from './api-client.js';
-import { backoffDelayMs } from './backoff.js';
-import { sleep, type Io } from './io.js';
-import type { RenewOutcome, Seat } from './session.js';
+import type { Io } from './io.js';
+import { Retry } from './retry.js';
+import type { RenewOutcome, TokenSource } from './session.js';
 
 export type SenderState = 'idle' | 'sending' | 'renewing' | 'backoff' | 'stopped';
 
 export interface SenderOptions {
   io: Io;
   api: ApiClient;
-  seat: Seat;
+  seat: TokenSource;
   room: string;
   /** The room is gone or the seat was taken while renewing: stop typing into the void. */
   onEnd(reason: Exclude<RenewOutcome, 'renewed' | 'failed'>): void;
   /** True while a batch waits for a retry, so the display can say "reconnecting…". */
   onBacklog?(stalled: boolean): void;
 }
-
-// The protocol's limit on one send's text (docs/protocol.md, POST /rooms/:room/send).
-export const MAX_SEND_CHARS = 1000;
 
 /**
  * Sends typed text with at most one request in flight. Text typed meanwhile waits in
@@ -31,12 +29,12 @@ export class Sender {
   #batch: { text: string; seq: number } | undefined;
   // Starts at 1: every seq of a fresh participant is then unambiguously new.
   #nextSeq = 1;
-  #failures = 0;
-  #nap: { cancel(): void } | undefined;
+  readonly #retry: Retry;
   readonly #options: SenderOptions;
 
   constructor(options: SenderOptions) {
     this.#options = options;
+    this.#retry = new Retry(options.io, options.seat);
   }
 
   get state(): SenderState {
@@ -56,11 +54,11 @@ export class Sender {
 
   stop(): void {
     this.#state = 'stopped';
-    this.#nap?.cancel();
+    this.#retry.cancel();
   }
 
   async #drain(): Promise<void> {
-    const { api, seat, room, io } = this.#options;
+    const { api, seat, room } = this.#options;
     while (!this.#isStopped() && (this.#batch !== undefined || this.#pending !== '')) {
       this.#batch ??= this.#takeBatch();
       this.#state = 'sending';
@@ -68,16 +66,15 @@ export class Sender {
       if (this.#isStopped()) return;
       if (result.ok) {
         this.#batch = undefined;
-        if (this.#failures > 0) this.#options.onBacklog?.(false);
-        this.#failures = 0;
+        if (this.#retry.failures > 0) this.#options.onBacklog?.(false);
+        this.#retry.succeeded();
         continue;
       }
       if (result.kind === 'http' && result.status === 401) {
         this.#state = 'renewing';
-        const renewed = await seat.renew();
-        if (this.#isStopped()) return;
-        if (renewed === 'renewed') continue;
-        if (renewed !== 'failed') return this.#end(renewed);
+        const next = await this.#retry.renew(() => this.#isStopped());
+        if (next === 'again') continue;
+        if (next !== 'backoff') return this.#end(next);
       } else if (result.kind === 'http' && result.status === 404) {
         return this.#end('vanished');
       } else if (result.kind === 'http' && result.status !== 429 && result.status < 500) {
@@ -85,19 +82,16 @@ export class Sender {
         this.#batch = undefined;
         continue;
       }
-      this.#failures += 1;
-      if (this.#failures === 1) this.#options.onBacklog?.(true);
+      if (this.#retry.failures === 0) this.#options.onBacklog?.(true);
       this.#state = 'backoff';
-      const nap = sleep(io, backoffDelayMs(this.#failures, io.random));
-      this.#nap = nap;
-      await nap.done;
-      this.#nap = undefined;
+      await this.#retry.backoff();
     }
     if (!this.#isStopped()) this.#state = 'idle';
   }
 
   #takeBatch(): { text: string; seq: number } {
-    let end = Math.min(this.#pending.length, MAX_SEND_CHARS);
+    // TEXT_MAX_CHARS counts code points; as many UTF-16 units are never more code points.
+    let end = Math.min(this.#pending.length, TEXT_MAX_CHARS);
     // Never split a surrogate pair: half an emoji is not a character.
     if (end < this.#pending.length && isHighSurrogate(this.#pending.charCodeAt(end - 1))) end -= 1;
     const text = this.#pending.slice(0, end);

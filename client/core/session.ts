@@ -12,7 +12,7 @@ export type JoinOutcome =
 export type RenewOutcome = 'renewed' | 'full' | 'vanished' | 'failed';
 
 /** The part of a session that the poller and sender need: the token and a way to get a new one. */
-export interface Seat {
+export interface TokenSource {
   token(): string;
   renew(): Promise<RenewOutcome>;
 }
@@ -23,7 +23,7 @@ export interface Seat {
  * server dropped the seat, e.g. the phone slept past the presence timeout), joins
  * again under the same name.
  */
-export class Session implements Seat {
+export class Session implements TokenSource {
   readonly room: string;
   readonly #api: ApiClient;
   #join: JoinResponse | undefined;

@@ -12,6 +12,11 @@ export class DeadlineQueue<K> {
     return this.scheduled.size;
   }
 
+  /** Entries in the heap, stale ones included: what the queue costs in memory. */
+  get heldEntries(): number {
+    return this.heap.length;
+  }
+
   /** Makes sure `key` pops no later than `at`. */
   schedule(key: K, at: number): void {
     const current = this.scheduled.get(key);

@@ -16,6 +16,11 @@ export class RateLimiter {
     this.pruneAt = pruneSize;
   }
 
+  /** Keys it remembers: what the limiter costs in memory. */
+  get size(): number {
+    return this.windows.size;
+  }
+
   /** Counts one take; returns 0 when allowed, else the ms until the key may take again. */
   take(key: string, now: number): number {
     let window = this.windows.get(key);

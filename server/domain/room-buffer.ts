@@ -1,13 +1,7 @@
-import type { ChatEvent } from '../protocol.js';
+import type { ChatEvent, PollResponse } from '../protocol.js';
 import { formatCursor, type Cursor } from './cursor.js';
 
 export type NewEvent = Omit<ChatEvent, 'id' | 'at' | 'expiresAt'>;
-
-export interface BufferRead {
-  events: ChatEvent[];
-  cursor: string;
-  reset?: true;
-}
 
 /**
  * A room's events in one total order, oldest first. Every event lives the same
@@ -72,7 +66,7 @@ export class RoomBuffer {
    * Live events after `cursor` (all live events when it is undefined or from another
    * epoch), at most `limit` of them, and the cursor to poll from next.
    */
-  read(cursor: Cursor | undefined, now: number, limit: number): BufferRead {
+  read(cursor: Cursor | undefined, now: number, limit: number): PollResponse {
     const reset = cursor !== undefined && (cursor.epoch !== this.epoch || cursor.seq > this.seq);
     const after = cursor === undefined || reset ? 0 : cursor.seq;
     const events: ChatEvent[] = [];

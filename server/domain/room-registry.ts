@@ -1,8 +1,9 @@
-import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from './cursor.js';
-import { DeadlineQueue } from './deadline-queue.js';
-import { RoomBuffer, type BufferRead, type NewEvent } from './room-buffer.js';
+import { RoomBuffer, type NewEvent } from './room-buffer.js';
 import { RoomError } from './room-error.js';
+import { RoomExpiry, type ExpiryActions } from './room-expiry.js';
+import type { Room, Seat } from './room.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
 export interface RegistryOptions {
@@ -15,55 +16,33 @@ export interface RegistryOptions {
   randomId?: RandomId;
 }
 
-interface Seat {
-  readonly id: string;
-  readonly name: string;
-  readonly token: string;
-  readonly room: Room;
-  lastSeq: number;
-  lastEventId: string | undefined;
-  state: PresenceState;
-  leaseId: string | undefined;
-  /** Gone once `now` reaches this with no poll in flight. */
-  presentUntil: number;
-}
-
-interface Room {
-  readonly id: string;
-  readonly capacity: number;
-  readonly seats: Map<string, Seat>;
-  readonly byToken: Map<string, Seat>;
-  readonly buffer: RoomBuffer;
-  /** Set while nobody is seated. */
-  emptySince: number | undefined;
-}
-
-export interface Joined {
+/** A poll the registry opened: what it read, and the lease that keeps its participant present. */
+export interface OpenPoll extends PollResponse {
   participant: string;
-  token: string;
-  name: string;
-  cursor: string;
-  room: string;
-  capacity: number;
-  participants: ParticipantInfo[];
+  leaseId: string;
 }
 
 /**
- * Every room of this process: seats, tokens, event buffers, presence and expiry.
- * Pure: it reads the clock it is given and sets no timer; whoever holds it calls
- * `sweep()` at `nextDeadline()` (and every operation sweeps what is already due).
+ * Every room of this process: seats, tokens and event buffers; their deadlines live in
+ * RoomExpiry. Pure: it reads the clock it is given and sets no timer; whoever holds it
+ * calls `sweep()` at `nextDeadline()` (and every operation sweeps what is already due).
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
-  private readonly bufferExpiry = new DeadlineQueue<Room>();
-  private readonly roomExpiry = new DeadlineQueue<Room>();
-  private readonly presenceExpiry = new DeadlineQueue<Seat>();
+  private readonly expiry: RoomExpiry;
+  private readonly expiryActions: ExpiryActions;
   private readonly randomId: RandomId;
   private leaseCount = 0;
   private woken = new Set<string>();
 
   constructor(private readonly options: RegistryOptions) {
     this.randomId = options.randomId ?? randomId;
+    this.expiry = new RoomExpiry(options.roomIdleMs);
+    this.expiryActions = {
+      unseat: (seat, now) => this.unseat(seat, now),
+      deleteRoom: (room) => this.deleteRoom(room),
+      isLive: (room) => this.rooms.get(room.id) === room,
+    };
   }
 
   get roomCount(): number {
@@ -81,20 +60,20 @@ export class RoomRegistry {
       seats: new Map(),
       byToken: new Map(),
       buffer: new RoomBuffer(this.randomId(EPOCH_BYTES), this.options.ttlMs),
-      emptySince: now,
+      emptySince: undefined,
     };
     this.rooms.set(id, room);
-    this.roomExpiry.schedule(room, now + this.options.roomIdleMs);
+    this.expiry.roomEmptied(room, now);
     return true;
   }
 
-  getRoom(id: string): { room: string; capacity: number; participants: ParticipantInfo[] } | undefined {
+  getRoom(id: string): Untimed<RoomResponse> | undefined {
     this.sweep();
     const room = this.rooms.get(id);
     return room && { room: room.id, capacity: room.capacity, participants: participantsOf(room) };
   }
 
-  join(id: string, name: string): Joined {
+  join(id: string, name: string): Untimed<JoinResponse> {
     const room = this.room(id);
     if (room.seats.size >= room.capacity) throw new RoomError('room-full');
     const now = this.options.now();
@@ -112,27 +91,25 @@ export class RoomRegistry {
     const cursor = room.buffer.cursor;
     room.seats.set(seat.id, seat);
     room.byToken.set(seat.token, seat);
-    room.emptySince = undefined;
-    this.roomExpiry.cancel(room);
-    this.presenceExpiry.schedule(seat, seat.presentUntil);
+    this.expiry.roomSeated(room);
+    this.expiry.presenceMoved(seat);
     this.append(room, { type: 'join', from: seat.id, name: seat.name }, now);
     return {
       participant: seat.id,
       token: seat.token,
       name: seat.name,
       cursor,
-      room: room.id,
       capacity: room.capacity,
       participants: participantsOf(room),
     };
   }
 
-  authenticate(id: string, token: string): { participant: string; name: string } {
+  authenticate(id: string, token: string): ParticipantInfo {
     const seat = this.seat(id, token);
-    return { participant: seat.id, name: seat.name };
+    return { id: seat.id, name: seat.name };
   }
 
-  send(id: string, token: string, text: string, seq: number | undefined): { id: string } {
+  send(id: string, token: string, text: string, seq: number | undefined): SendResponse {
     const seat = this.seat(id, token);
     if (seq !== undefined && seq <= seat.lastSeq && seat.lastEventId !== undefined) return { id: seat.lastEventId };
     if (seat.room.buffer.size >= this.options.maxEventsPerRoom) throw new RoomError('room-busy');
@@ -156,18 +133,18 @@ export class RoomRegistry {
     this.unseat(this.seat(id, token), this.options.now());
   }
 
-  openPoll(id: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): BufferRead & { participant: string; leaseId: string } {
+  openPoll(id: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): OpenPoll {
     const seat = this.seat(id, token);
     const now = this.options.now();
     this.leaseCount += 1;
     seat.leaseId = String(this.leaseCount);
     // The poll may be held `holdMs`; the participant stays present that long and the usual timeout after.
     seat.presentUntil = Math.max(seat.presentUntil, now + holdMs + this.options.presenceTimeoutMs);
-    this.presenceExpiry.schedule(seat, seat.presentUntil);
+    this.expiry.presenceMoved(seat);
     return { ...seat.room.buffer.read(cursor, now, limit), participant: seat.id, leaseId: seat.leaseId };
   }
 
-  read(id: string, cursor: Cursor | undefined, limit: number): BufferRead {
+  read(id: string, cursor: Cursor | undefined, limit: number): PollResponse {
     return this.room(id).buffer.read(cursor, this.options.now(), limit);
   }
 
@@ -178,13 +155,12 @@ export class RoomRegistry {
     if (seat === undefined || seat.leaseId !== leaseId) return;
     seat.leaseId = undefined;
     seat.presentUntil = this.options.now() + this.options.presenceTimeoutMs;
-    this.presenceExpiry.schedule(seat, seat.presentUntil);
+    this.expiry.presenceMoved(seat);
   }
 
   /** When `sweep()` next has something to do. */
   nextDeadline(): number | undefined {
-    const next = Math.min(this.bufferExpiry.nextAt() ?? Infinity, this.roomExpiry.nextAt() ?? Infinity, this.presenceExpiry.nextAt() ?? Infinity);
-    return next === Infinity ? undefined : next;
+    return this.expiry.nextAt();
   }
 
   /**
@@ -200,52 +176,33 @@ export class RoomRegistry {
 
   /**
    * Applies every deadline that is due: participants time out (emitting `leave`),
-   * expired events are dropped, idle rooms are deleted.
+   * expired events are dropped, idle rooms are deleted. Returns how many came due.
    */
-  sweep(): void {
+  sweep(): number {
     const now = this.options.now();
     // Every operation sweeps first; nearly always nothing is due, and that must cost nothing.
-    if ((this.nextDeadline() ?? Infinity) > now) return;
-    for (const seat of this.presenceExpiry.popDue(now)) {
-      if (seat.room.seats.get(seat.id) !== seat) continue;
-      if (seat.presentUntil > now) this.presenceExpiry.schedule(seat, seat.presentUntil);
-      else this.unseat(seat, now);
-    }
-    for (const room of this.bufferExpiry.popDue(now)) {
-      room.buffer.expire(now);
-      const next = room.buffer.nextExpiryAt;
-      if (next !== undefined) this.bufferExpiry.schedule(room, next);
-    }
-    for (const room of this.roomExpiry.popDue(now)) {
-      if (room.emptySince === undefined || this.rooms.get(room.id) !== room) continue;
-      const idleUntil = room.emptySince + this.options.roomIdleMs;
-      if (idleUntil > now) this.roomExpiry.schedule(room, idleUntil);
-      else this.deleteRoom(room);
-    }
+    if ((this.expiry.nextAt() ?? Infinity) > now) return 0;
+    return this.expiry.sweep(now, this.expiryActions);
   }
 
   private deleteRoom(room: Room): void {
     this.rooms.delete(room.id);
-    this.bufferExpiry.cancel(room);
-    this.roomExpiry.cancel(room);
+    this.expiry.roomDeleted(room);
   }
 
   private unseat(seat: Seat, now: number): void {
     const room = seat.room;
     room.seats.delete(seat.id);
     room.byToken.delete(seat.token);
-    this.presenceExpiry.cancel(seat);
+    this.expiry.seatGone(seat);
     this.append(room, { type: 'leave', from: seat.id, name: seat.name }, now);
-    if (room.seats.size === 0) {
-      room.emptySince = now;
-      this.roomExpiry.schedule(room, now + this.options.roomIdleMs);
-    }
+    if (room.seats.size === 0) this.expiry.roomEmptied(room, now);
   }
 
   private append(room: Room, event: NewEvent, now: number): ChatEvent {
     const stored = room.buffer.append(event, now);
     this.woken.add(room.id);
-    this.bufferExpiry.schedule(room, stored.expiresAt);
+    this.expiry.eventAppended(room, stored.expiresAt);
     return stored;
   }
 

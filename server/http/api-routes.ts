@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { RoomError } from '../domain/room-error.js';
-import { POLL_MAX_EVENTS } from '../limits.js';
+import { POLL_MAX_EVENTS } from '../protocol.js';
 import { friendlyName } from '../names.js';
 import type { CreateRoomResponse, JoinResponse, RoomResponse } from '../protocol.js';
 import type { RoomIds } from '../room-ids.js';
@@ -9,7 +9,7 @@ import type { ApiRoutes } from './api-dispatch.js';
 import { HttpError } from './http-error.js';
 import type { PollHub } from './poll-hub.js';
 import type { RoomFactory } from './room-factory.js';
-import { bearerToken, cursorParam, holdParam, seatedRoomId } from './request-params.js';
+import { bearerToken, cursorParam, holdParam, wellFormedRoomId } from './request-params.js';
 import { jsonObject, nameFrom, presenceFrom, readBody, sendFields, type RequestBody } from './request-body.js';
 
 export interface ApiDeps {
@@ -72,7 +72,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
     '/rooms/:room/presence': {
       async POST(ctx, room) {
         const body = await readBody(ctx);
-        const seated = seatedRoomId(room);
+        const seated = wellFormedRoomId(room);
         await store.setPresence(seated, bearerToken(ctx.req.headers.authorization), presenceFrom(jsonObject(body)));
         ctx.status = 204;
       },
@@ -81,7 +81,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
     '/rooms/:room/leave': {
       async POST(ctx, room) {
         const body = await readBody(ctx);
-        const seated = seatedRoomId(room);
+        const seated = wellFormedRoomId(room);
         await store.leave(seated, bearerToken(ctx.req.headers.authorization, leaveBodyToken(body)));
         ctx.status = 204;
       },
@@ -90,7 +90,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
     '/rooms/:room/send': {
       async POST(ctx, room) {
         const body = await readBody(ctx);
-        const seated = seatedRoomId(room);
+        const seated = wellFormedRoomId(room);
         const token = bearerToken(ctx.req.headers.authorization);
         const { text, seq } = sendFields(body);
         ctx.body = await store.send(seated, token, text, seq);
@@ -99,7 +99,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
 
     '/rooms/:room/poll': {
       async GET(ctx, room) {
-        const seated = seatedRoomId(room);
+        const seated = wellFormedRoomId(room);
         const token = bearerToken(ctx.req.headers.authorization);
         const { cursor, wait } = ctx.query;
         ctx.body = await hub.poll({

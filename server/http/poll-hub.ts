@@ -1,6 +1,6 @@
 import type { Cursor } from '../domain/cursor.js';
-import type { ChatEvent } from '../protocol.js';
-import type { OpenPoll, ReadResult, RoomSignal, RoomStore } from '../store/room-store.js';
+import type { ChatEvent, PollResponse } from '../protocol.js';
+import type { OpenPoll, RoomSignal, RoomStore } from '../store/room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
 /** What the hub needs of the client's connection (an http.ServerResponse is one). */
@@ -60,7 +60,7 @@ export class PollHub {
     for (const poll of [...this.shared.held]) poll.settleEmpty('shutdown');
   }
 
-  async poll(request: PollRequest): Promise<ReadResult> {
+  async poll(request: PollRequest): Promise<PollResponse> {
     // Subscribe before reading, so an event appended between the read and the hold is not missed.
     const poll = new HeldPoll(this.shared, request);
     let opened: OpenPoll;
@@ -86,11 +86,11 @@ interface HubShared {
 /** One poll from open to answer; an object rather than closures, as thousands are held at once. */
 class HeldPoll {
   readonly unsubscribe: () => void;
-  private resolve: (result: ReadResult) => void = () => {};
+  private resolve: (result: PollResponse) => void = () => {};
   private participant = '';
   private leaseId = '';
   private lease = 0;
-  private empty: ReadResult = { events: [], cursor: '' };
+  private empty: PollResponse = { events: [], cursor: '' };
   private opened = false;
   private settled = false;
   private pending = false; // an 'events' signal came while opening or reading
@@ -106,13 +106,13 @@ class HeldPoll {
     this.onClose = this.onClose.bind(this);
   }
 
-  hold(opened: OpenPoll, closing: boolean): Promise<ReadResult> {
+  hold(opened: OpenPoll, closing: boolean): Promise<PollResponse> {
     this.opened = true;
     this.participant = opened.participant;
     this.leaseId = opened.leaseId;
     this.lease = Number(opened.leaseId);
     this.empty = opened.reset ? { events: [], cursor: opened.cursor, reset: true } : { events: [], cursor: opened.cursor };
-    const answer = new Promise<ReadResult>((resolve) => (this.resolve = resolve));
+    const answer = new Promise<PollResponse>((resolve) => (this.resolve = resolve));
     const { connection, holdMs } = this.request;
     if (opened.events.length > 0) this.settle({ ...this.empty, events: opened.events }, 'events');
     else if (connection.destroyed) this.settleEmpty('aborted');
@@ -184,7 +184,7 @@ class HeldPoll {
     }, delayMs);
   }
 
-  private settle(result: ReadResult, end: PollEnd): void {
+  private settle(result: PollResponse, end: PollEnd): void {
     if (this.settled) return;
     this.settled = true;
     const timers = this.hub.timers;

@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
-import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS } from '../limits.js';
-import type { PresenceState } from '../protocol.js';
+import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS, type PresenceState } from '../protocol.js';
 import { HttpError } from './http-error.js';
 
 /** A request body: the parsed JSON value, or the text itself when it came as text/plain. */

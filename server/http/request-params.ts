@@ -22,7 +22,7 @@ export function bearerToken(header: string | undefined, fallback?: string): stri
  * it never issued, and decoding hashids on every poll and send cost 8 % of the server's CPU
  * under the typing benchmark (bench/, workload a).
  */
-export function seatedRoomId(room: string | undefined): string {
+export function wellFormedRoomId(room: string | undefined): string {
   if (room === undefined || !ROOM_ID_SHAPE.test(room)) throw new RoomError('bad-token');
   return room;
 }

@@ -63,7 +63,7 @@ export class ClientAssets {
 }
 
 /** dist/client under the package root, found from this file whether it runs as TS or compiled JS. */
-export function defaultClientDir(): string {
+function defaultClientDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);

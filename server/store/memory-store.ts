@@ -1,8 +1,8 @@
 import { createNanoEvents, type Emitter } from 'nanoevents';
-import type { PresenceState } from '../protocol.js';
+import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
+import type { OpenPoll, RoomSignal, RoomStore } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -37,46 +37,51 @@ export class MemoryStore implements RoomStore {
     return this.registry.roomCount;
   }
 
+  /** Rooms someone listens to: what subscriptions cost in memory (0 once every poll let go). */
+  get subscribedRooms(): number {
+    return Object.keys(this.signals.events).length;
+  }
+
   async createRoom(room: string, capacity: number): Promise<boolean> {
-    return this.settle(() => this.registry.createRoom(room, capacity));
+    return this.runThenWake(() => this.registry.createRoom(room, capacity));
   }
 
-  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
-    return this.settle(() => this.registry.getRoom(room));
+  async getRoom(room: string): Promise<Untimed<RoomResponse> | undefined> {
+    return this.runThenWake(() => this.registry.getRoom(room));
   }
 
-  async join(room: string, name: string): Promise<JoinResult> {
-    return this.settle(() => this.registry.join(room, name));
+  async join(room: string, name: string): Promise<Untimed<JoinResponse>> {
+    return this.runThenWake(() => this.registry.join(room, name));
   }
 
-  async authenticate(room: string, token: string): Promise<Seat> {
-    return this.settle(() => this.registry.authenticate(room, token));
+  async authenticate(room: string, token: string): Promise<ParticipantInfo> {
+    return this.runThenWake(() => this.registry.authenticate(room, token));
   }
 
-  async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
-    return this.settle(() => this.registry.send(room, token, text, seq));
+  async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
+    return this.runThenWake(() => this.registry.send(room, token, text, seq));
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
-    this.settle(() => this.registry.setPresence(room, token, state));
+    this.runThenWake(() => this.registry.setPresence(room, token, state));
   }
 
   async leave(room: string, token: string): Promise<void> {
-    this.settle(() => this.registry.leave(room, token));
+    this.runThenWake(() => this.registry.leave(room, token));
   }
 
   async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
-    const opened = this.settle(() => this.registry.openPoll(room, token, cursor, holdMs, limit));
+    const opened = this.runThenWake(() => this.registry.openPoll(room, token, cursor, holdMs, limit));
     this.signals.emit(room, { type: 'poll', participant: opened.participant, leaseId: opened.leaseId });
     return opened;
   }
 
-  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult> {
-    return this.settle(() => this.registry.read(room, cursor, limit));
+  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
+    return this.runThenWake(() => this.registry.read(room, cursor, limit));
   }
 
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
-    this.settle(() => this.registry.closePoll(room, participant, leaseId));
+    this.runThenWake(() => this.registry.closePoll(room, participant, leaseId));
   }
 
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
@@ -99,7 +104,7 @@ export class MemoryStore implements RoomStore {
   }
 
   /** Runs a registry call, then wakes the rooms it (and any sweep inside it) appended to and re-arms the timer. */
-  private settle<T>(operation: () => T): T {
+  private runThenWake<T>(operation: () => T): T {
     try {
       return operation();
     } finally {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
@@ -12,15 +12,10 @@ import { RoomChannels } from './redis/room-channels.js';
 import * as scripts from './redis/scripts.js';
 import {
   RoomError,
-  type JoinResult,
   type OpenPoll,
-  type ReadResult,
   type RoomErrorCode,
   type RoomSignal,
-  type RoomSnapshot,
   type RoomStore,
-  type Seat,
-  type SendResult,
 } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
@@ -97,30 +92,30 @@ export class RedisStore implements RoomStore {
     return created === 1;
   }
 
-  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
+  async getRoom(room: string): Promise<Untimed<RoomResponse> | undefined> {
     const reply = strings(await this.run(scripts.getRoomScript, room));
     if (reply.length === 0) return undefined;
     return { room, capacity: Number(reply[0]), participants: roster(reply.slice(1)) };
   }
 
-  async join(room: string, name: string): Promise<JoinResult> {
+  async join(room: string, name: string): Promise<Untimed<JoinResponse>> {
     for (let draw = 0; draw < MAX_JOIN_DRAWS; draw += 1) {
       const token = this.randomId(TOKEN_BYTES);
       const participant = this.randomId(PARTICIPANT_ID_BYTES);
       const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token)));
       if (reply[0] === 'retry') continue;
       const [cursor, capacity] = ok(reply);
-      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants: roster(reply.slice(3)) };
+      return { participant, token, name, cursor: cursor!, capacity: Number(capacity), participants: roster(reply.slice(3)) };
     }
     throw new Error('participant id space exhausted');
   }
 
-  async authenticate(room: string, token: string): Promise<Seat> {
+  async authenticate(room: string, token: string): Promise<ParticipantInfo> {
     const [participant, name] = ok(strings(await this.run(scripts.authenticateScript, room, hashToken(token))));
-    return { participant: participant!, name: name! };
+    return { id: participant!, name: name! };
   }
 
-  async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
+  async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
     const [id] = ok(strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom)));
     return { id: id! };
   }
@@ -142,7 +137,7 @@ export class RedisStore implements RoomStore {
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
-  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult> {
+  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
     const at = cursorArgs(cursor);
     const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit));
     ok(reply);
@@ -233,7 +228,7 @@ function roster(flat: string[]): ParticipantInfo[] {
 }
 
 /** Mirrors RoomBuffer#read: live events after the cursor and the cursor to poll from next. */
-function readResult(reply: string[], cursor: Cursor | undefined, now: number): ReadResult {
+function readResult(reply: string[], cursor: Cursor | undefined, now: number): PollResponse {
   const [epoch, seq, reset, ...stored] = reply;
   const events = stored.map(parseEvent).filter((event) => event.expiresAt > now);
   const last = events[events.length - 1];

@@ -1,26 +1,30 @@
-import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
+import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
+import type { OpenPoll } from '../domain/room-registry.js';
 
 export { RoomError, type RoomErrorCode } from '../domain/room-error.js';
+export type { OpenPoll } from '../domain/room-registry.js';
 
 /**
  * What the HTTP layer needs from wherever rooms live (this process, or Redis).
  * Routes talk only to this interface. Every method may reject with a RoomError;
  * a store whose backend is unreachable rejects with RoomError('unavailable').
+ * Answers are the wire's own shapes (server/protocol.ts), less the timing the HTTP
+ * layer adds from its configuration.
  */
 export interface RoomStore {
   /** False when the id is already taken (the caller draws another). */
   createRoom(room: string, capacity: number): Promise<boolean>;
-  getRoom(room: string): Promise<RoomSnapshot | undefined>;
+  getRoom(room: string): Promise<Untimed<RoomResponse> | undefined>;
   /** Seats a participant and emits `join`. Rejects 'room-not-found' or 'room-full'. */
-  join(room: string, name: string): Promise<JoinResult>;
-  /** Resolves the bearer token to its seat. Rejects 'bad-token' (also for another room's token). */
-  authenticate(room: string, token: string): Promise<Seat>;
+  join(room: string, name: string): Promise<Untimed<JoinResponse>>;
+  /** Resolves the bearer token to its participant. Rejects 'bad-token' (also for another room's token). */
+  authenticate(room: string, token: string): Promise<ParticipantInfo>;
   /**
    * Appends a `text` event. A `seq` not greater than the participant's last accepted
    * one is a retry: no new event, and the id of the last accepted one is returned.
    */
-  send(room: string, token: string, text: string, seq?: number): Promise<SendResult>;
+  send(room: string, token: string, text: string, seq?: number): Promise<SendResponse>;
   /** Emits `away` or `back` only when the state changes. */
   setPresence(room: string, token: string, state: PresenceState): Promise<void>;
   /** Emits `leave`, frees the seat and kills the token. */
@@ -33,7 +37,7 @@ export interface RoomStore {
    */
   openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll>;
   /** Reads again after a wake-up; no authentication (openPoll did it). */
-  read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult>;
+  read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse>;
   /** Ends the poll's lease: the presence timeout counts from now. Never rejects. */
   closePoll(room: string, participant: string, leaseId: string): Promise<void>;
   /** Listens for a room's signals; returns the function that stops listening. */
@@ -42,39 +46,6 @@ export interface RoomStore {
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */
   close(): Promise<void>;
-}
-
-export interface RoomSnapshot {
-  room: string;
-  capacity: number;
-  participants: ParticipantInfo[];
-}
-
-export interface Seat {
-  participant: string;
-  name: string;
-}
-
-export interface JoinResult extends RoomSnapshot {
-  participant: string;
-  token: string;
-  name: string;
-  cursor: string;
-}
-
-export interface SendResult {
-  id: string;
-}
-
-export interface ReadResult {
-  events: ChatEvent[];
-  cursor: string;
-  reset?: true;
-}
-
-export interface OpenPoll extends ReadResult {
-  participant: string;
-  leaseId: string;
 }
 
 /** 'events': something was appended. 'poll': a participant opened a poll (older ones give way). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../server/protocol.js';
 import { ApiClient } from '../../client/core/api-client.js';
 import { Poller, type ConnectionState } from '../../client/core/poller.js';
-import type { RenewOutcome, Seat } from '../../client/core/session.js';
+import type { RenewOutcome, TokenSource } from '../../client/core/session.js';
 import { FakeIo, flush } from './fake-io.js';
 
 function event(id: string, text: string): ChatEvent {
@@ -13,7 +13,7 @@ function setup(renewOutcome: RenewOutcome = 'renewed') {
   const io = new FakeIo();
   let token = 't1';
   let renewals = 0;
-  const seat: Seat = {
+  const seat: TokenSource = {
     token: () => token,
     renew: () => {
       renewals += 1;

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../client/core/api-client.js';
 import { Sender } from '../../client/core/sender.js';
-import type { RenewOutcome, Seat } from '../../client/core/session.js';
+import type { RenewOutcome, TokenSource } from '../../client/core/session.js';
 import { FakeIo, flush } from './fake-io.js';
 
 function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renewed')) {
   const io = new FakeIo();
   let token = 't1';
   const ends: string[] = [];
-  const seat: Seat = {
+  const seat: TokenSource = {
     token: () => token,
     renew: async () => {
       const outcome = await renew();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+import { until } from '../support/until.js';
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
@@ -22,16 +23,26 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-/** Resolves once the process has used no CPU for three samples in a row (it has read everything sent to it). */
+// /proc counts CPU in 10 ms ticks; three quiet 100 ms samples in a row mean the process has nothing left to read.
+const IDLE_SAMPLE_MS = 100;
+const IDLE_SAMPLES = 3;
+
+/**
+ * Resolves once the process has used no CPU for IDLE_SAMPLES samples in a row: it has read
+ * everything sent to it. (The server exposes no count of held polls, so its CPU is the condition.)
+ */
 async function untilIdle(pid: number): Promise<void> {
   let quiet = 0;
   let last = cpuTicks(pid);
-  while (quiet < 3) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  let sampleAt = Date.now() + IDLE_SAMPLE_MS;
+  await until(() => {
+    if (Date.now() < sampleAt) return false;
+    sampleAt += IDLE_SAMPLE_MS;
     const now = cpuTicks(pid);
     quiet = now === last ? quiet + 1 : 0;
     last = now;
-  }
+    return quiet >= IDLE_SAMPLES;
+  }, 'the server to go idle', 30_000);
 }
 
 describe('SIGTERM', () => {
@@ -57,7 +68,7 @@ describe('SIGTERM', () => {
     // A burst of 1,000 connects overflows the listen backlog and some SYNs are retried a second later,
     // so wait until every request is on the wire, then until the server has read them all (it goes idle):
     // a request still unread at SIGTERM sits on a connection that looks idle, and is cut with it.
-    while (sent < seats.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => sent === seats.length, 'every poll to be on the wire', 30_000);
     await untilIdle(server.child.pid!);
     const signalled = Date.now();
     server.child.kill('SIGTERM');

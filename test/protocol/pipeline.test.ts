@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createHttpServer } from '../../server/http-server.js';
-import { BODY_LIMIT_BYTES } from '../../server/limits.js';
+import { BODY_LIMIT_BYTES } from '../../server/protocol.js';
 import { createLogger } from '../../server/logger.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { storeOptions } from '../../server/store/create-store.js';

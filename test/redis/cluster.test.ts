@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/stores.js';
-import { eventually, startInstance, stopInstance, type Instance } from './instances.js';
+import { eventually, startInstance, stopInstance, watchPolls, type Instance } from './instances.js';
 
 describe.skipIf(redisUrl === undefined)('server/main.ts with REDIS_URL and WEB_CONCURRENCY=2', () => {
   let primary: Instance | undefined;
@@ -19,8 +19,10 @@ describe.skipIf(redisUrl === undefined)('server/main.ts with REDIS_URL and WEB_C
     const room = await primary.api.createRoom(8);
     const seats = await Promise.all(Array.from({ length: 8 }, (_, i) => primary!.api.join(room, `p${i}`)));
     const cursors = await Promise.all(seats.map(async (seat) => (await primary!.api.poll(room, seat.token, seat.cursor, 0)).cursor));
+    const watch = await watchPolls(redisUrl!, room);
     const held = seats.map((seat, i) => primary!.api.poll(room, seat.token, cursors[i]));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const seat of seats) await watch.held(seat.participant);
+    watch.close();
 
     const signalled = Date.now();
     primary.child.kill('SIGTERM');
@@ -30,5 +32,5 @@ describe.skipIf(redisUrl === undefined)('server/main.ts with REDIS_URL and WEB_C
     expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(exit.code).toBe(0);
     expect(primary.lines.filter((line) => line.includes('"shutdown"'))).toHaveLength(2);
-  });
+  }, 30_000); // two workers start in it: 9 s measured on a loaded two-core machine
 });

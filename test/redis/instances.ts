@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { ChatEvent } from '../../server/protocol.js';
+import { DEFAULT_KEY_PREFIX, RedisKeys } from '../../server/store/redis/keys.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+import { until } from '../support/until.js';
 
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
@@ -14,6 +16,15 @@ export interface Instance extends SpawnedServer {
 export async function startInstance(redisUrl: string, env: Record<string, string> = {}): Promise<Instance> {
   const server = await spawnServer(instanceEnv(redisUrl, env));
   return { ...server, api: new Api(server.url) };
+}
+
+/** `count` instances with the same settings, started at once. */
+export function startInstances(redisUrl: string, count: number, env: Record<string, string> = {}): Promise<Instance[]> {
+  return Promise.all(Array.from({ length: count }, () => startInstance(redisUrl, env)));
+}
+
+export async function stopInstances(instances: Array<Instance | undefined>): Promise<void> {
+  await Promise.all(instances.map(stopInstance));
 }
 
 export async function stopInstance(instance: Instance | undefined): Promise<void> {
@@ -128,4 +139,34 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000):
       await sleep(50);
     }
   }
+}
+
+export interface PollWatch {
+  /** How many polls `participant` has opened since the watch began, on any instance. */
+  opened(participant: string): number;
+  /** Resolves once `participant` has opened `count` polls since the watch began. */
+  held(participant: string, count?: number): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Watches a room's signal channel (docs/redis.md). Every poll an instance opens publishes
+ * "poll <participant> <leaseId>" after its read, with that instance already subscribed to
+ * the room, so from that message on the poll is held: only a wake-up, a newer poll or a
+ * shutdown answers it before its hold runs out. Tests wait on this, never on a guessed sleep.
+ */
+export async function watchPolls(redisUrl: string, room: string): Promise<PollWatch> {
+  const client = new Redis(redisUrl);
+  const counts = new Map<string, number>();
+  client.on('message', (_channel: string, message: string) => {
+    const [kind, participant] = message.split(' ');
+    if (kind === 'poll' && participant !== undefined) counts.set(participant, (counts.get(participant) ?? 0) + 1);
+  });
+  await client.subscribe(new RedisKeys(DEFAULT_KEY_PREFIX).channel(room));
+  const opened = (participant: string): number => counts.get(participant) ?? 0;
+  return {
+    opened,
+    held: (participant, count = 1) => until(() => opened(participant) >= count, `${participant} to open ${count} poll(s)`),
+    close: () => client.disconnect(),
+  };
 }

@@ -1,29 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../server/protocol.js';
 import { redisUrl } from '../support/stores.js';
-import { startInstance, stopInstance, type Api, type Instance } from './instances.js';
+import { until } from '../support/until.js';
+import { startInstances, stopInstances, watchPolls, type Api, type Instance } from './instances.js';
 
-// 3 s hold keeps the held-poll paths exercised while every test stays well inside its timeout;
-// a short idle time lets the test rooms leave the shared test database soon after.
-const ENV = { POLL_HOLD_MS: '3000', PRESENCE_TIMEOUT_MS: '20000', ROOM_IDLE_MS: '5000' };
+// A 20 s hold outlasts every test's 10 s timeout: a held poll that should be woken or replaced
+// and is not fails its test rather than answering quietly at its timeout. A short idle time lets
+// the test rooms leave the shared test database soon after.
+const ENV = { POLL_HOLD_MS: '20000', PRESENCE_TIMEOUT_MS: '30000', ROOM_IDLE_MS: '5000' };
 
 describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis', () => {
   let a: Instance;
   let b: Instance;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startInstance(redisUrl!, ENV), startInstance(redisUrl!, ENV)]);
-  });
-  afterAll(async () => {
-    await Promise.all([stopInstance(a), stopInstance(b)]);
-  });
+  beforeAll(async () => void ([a, b] = (await startInstances(redisUrl!, 2, ENV)) as [Instance, Instance]));
+  afterAll(() => stopInstances([a, b]));
 
   it('joins on A, polls on B, sends on A and receives on B', async () => {
     const room = await a.api.createRoom();
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
     const { cursor } = await b.api.poll(room, bob.token, bob.cursor, 0);
+    const watch = await watchPolls(redisUrl!, room);
     const held = b.api.poll(room, bob.token, cursor); // nothing new: held on B
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await watch.held(bob.participant);
+    watch.close();
     const id = await a.api.send(room, ann.token, 'hello from A');
     const { events } = await held;
     expect(events.map((e) => [e.id, e.type, e.name, e.text])).toEqual([[id, 'text', 'Ann', 'hello from A']]);
@@ -89,12 +89,14 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
     const { cursor } = await a.api.poll(room, ann.token, ann.cursor, 0);
-    const started = Date.now();
+    const watch = await watchPolls(redisUrl!, room);
     const older = a.api.poll(room, ann.token, cursor);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await watch.held(ann.participant);
     const newer = b.api.poll(room, ann.token, cursor);
+    // Answered by the replacement: its 20 s hold would outlast the test's timeout.
     expect(await older).toEqual({ events: [], cursor });
-    expect(Date.now() - started).toBeLessThan(2_000); // not the 3 s hold
+    await watch.held(ann.participant, 2);
+    watch.close();
     await a.api.send(room, bob.token, 'for the newer poll');
     expect((await newer).events.map((e) => e.text)).toEqual(['for the newer poll']);
   });
@@ -103,12 +105,8 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
 describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while holding polls', () => {
   let a: Instance;
   let doomed: Instance;
-  beforeAll(async () => {
-    [a, doomed] = await Promise.all([startInstance(redisUrl!, ENV), startInstance(redisUrl!, ENV)]);
-  });
-  afterAll(async () => {
-    await Promise.all([stopInstance(a), stopInstance(doomed)]);
-  });
+  beforeAll(async () => void ([a, doomed] = (await startInstances(redisUrl!, 2, ENV)) as [Instance, Instance]));
+  afterAll(() => stopInstances([a, doomed]));
 
   it('loses nothing live: its clients re-poll the other instance with their cursors', async () => {
     const room = await a.api.createRoom(4);
@@ -117,13 +115,18 @@ describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while h
     const received = readers.map(() => [] as string[]);
     const cursors = readers.map((reader) => reader.cursor);
     let target: Api = doomed.api;
+    const watch = await watchPolls(redisUrl!, room);
+    // Polls each reader had opened when it sent its current poll; undefined while it reads an answer.
+    const openedBefore: Array<number | undefined> = readers.map(() => undefined);
 
     // Each reader polls in a loop; a poll that fails (its instance died) is sent again to A, same cursor.
     const loops = readers.map((reader, r) =>
       (async () => {
         while (!received[r]!.includes('after-4')) {
           try {
+            openedBefore[r] = watch.opened(reader.participant);
             const answer = await target.poll(room, reader.token, cursors[r]);
+            openedBefore[r] = undefined;
             for (const event of answer.events) if (event.type === 'text') received[r]!.push(event.text!);
             cursors[r] = answer.cursor;
           } catch {
@@ -133,7 +136,13 @@ describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while h
       })(),
     );
     for (let i = 0; i < 3; i += 1) await a.api.send(room, dan.token, `before-${i}`);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // readers are held on the doomed instance again
+    // Kill it while every reader, having read all of before-*, is held on it again.
+    const heldAgain = (r: number): boolean => {
+      const before = openedBefore[r];
+      return received[r]!.includes('before-2') && before !== undefined && watch.opened(readers[r]!.participant) > before;
+    };
+    await until(() => readers.every((_, r) => heldAgain(r)), 'every reader to be held on the doomed instance');
+    watch.close();
     doomed.child.kill('SIGKILL');
     for (let i = 0; i < 5; i += 1) await a.api.send(room, dan.token, `after-${i}`);
     await Promise.all(loops);

@@ -5,6 +5,8 @@ import { RoomError, type RoomSignal } from '../../server/store/room-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { freePort } from '../support/spawn-server.js';
 import { deleteKeys, redisUrl } from '../support/stores.js';
+import { systemTimers, type Timers } from '../../server/timers.js';
+import { until } from '../support/until.js';
 import { dumpDatabase } from './instances.js';
 
 if (redisUrl === undefined) process.stdout.write('Redis tests skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379/15) to run them.\n');
@@ -31,7 +33,15 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     fresh();
     const clock = new ManualClock();
     // Three instances on one keyspace, sweeping every 5 ms, plus lazy checks from every call.
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => open(clock, { sweepIntervalMs: 5 })));
+    const sweeps = [0, 0, 0];
+    const counting = (i: number): Timers => ({
+      setTimeout: (callback, ms) => systemTimers.setTimeout(() => {
+        if (ms <= 5) sweeps[i] = sweeps[i]! + 1; // the sweep's timer (the channels' linger timer is 2 s)
+        callback();
+      }, ms),
+      clearTimeout: (handle) => systemTimers.clearTimeout(handle),
+    });
+    const [a, b, c] = await Promise.all([0, 1, 2].map((i) => open(clock, { sweepIntervalMs: 5, timers: counting(i) })));
     const rooms = ['room1xxxxxxxxx', 'room2xxxxxxxxx', 'room3xxxxxxxxx'];
     const seated: Array<{ room: string; token: string }> = [];
     for (const room of rooms) {
@@ -40,8 +50,10 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       await b!.join(room, 'Bob');
     }
     clock.advance(1_000);
+    const swept = [...sweeps];
     await Promise.all(rooms.flatMap((room) => [a!.getRoom(room), b!.getRoom(room), c!.getRoom(room), a!.read(room, undefined, 100)]));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // several sweeps of each instance
+    // Several sweeps of each instance have run (a sweep's timer is armed only after the last one finished).
+    await until(() => sweeps.every((count, i) => count >= swept[i]! + 3), 'three sweeps of each instance');
     for (const room of rooms) {
       const { events } = await c!.read(room, undefined, 100);
       expect(events.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['join:Ann', 'join:Bob', 'leave:Ann', 'leave:Bob']);
@@ -66,9 +78,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       const opened = await a.openPoll('racexxxxxxxxxx', ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 1_000, 100);
       await sent;
       if (opened.events.length === 0) {
-        const deadline = Date.now() + 1_000;
-        while (!signals.some((s) => s.type === 'events') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
-        expect(signals.some((s) => s.type === 'events')).toBe(true);
+        await until(() => signals.some((s) => s.type === 'events'), 'the send to wake the open poll', 1_000);
       }
       unsubscribe();
       await a.closePoll('racexxxxxxxxxx', opened.participant, opened.leaseId);

@@ -39,7 +39,7 @@ describe('DeadlineQueue', () => {
     for (let i = 0; i < 10_000; i += 1) queue.schedule(i, 1_000 + i);
     for (let i = 0; i < 9_990; i += 1) queue.cancel(i);
     expect(queue.size).toBe(10);
-    expect((queue as unknown as { heap: unknown[] }).heap.length).toBeLessThanOrEqual(64);
+    expect(queue.heldEntries).toBeLessThanOrEqual(64);
     expect(queue.popDue(Infinity)).toEqual([9_990, 9_991, 9_992, 9_993, 9_994, 9_995, 9_996, 9_997, 9_998, 9_999]);
   });
 

@@ -14,7 +14,7 @@ const RECONNECT_MAX_MS = 1_000;
  * connection drops is failed rather than resent (a resent join would seat twice), and
  * the client keeps reconnecting by itself.
  */
-export function redisOptions(url: string): RedisOptions {
+function redisOptions(url: string): RedisOptions {
   return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -116,7 +116,7 @@ end
 -- Writes what changed: key expiries and the room's place in the rooms index (its last
 -- possible moment: idle deadline when empty, latest presence deadline + IDLE when
 -- seated), then wakes the room's held polls.
-local function settle(o)
+local function commit(o)
   if o.dirty then
     local last = o.idle
     for _, s in ipairs(o.seats) do
@@ -129,9 +129,9 @@ local function settle(o)
   if o.woken then redis.call('PUBLISH', channel(o), 'events') end
 end
 
--- Every script that opened a room ends through here: settle it, then answer.
+-- Every script that opened a room ends through here: commit it, then answer.
 local function done(o, reply)
-  settle(o)
+  commit(o)
   return reply
 end
 

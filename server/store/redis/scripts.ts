@@ -36,14 +36,14 @@ function seatedScript(body: string): LuaScript {
 export const createScript = script(`
 local o = load(ARGV[7])
 if o and touch(o) then
-  settle(o)
+  commit(o)
   return 0
 end
 if redis.call('ZCOUNT', ROOMS, '(' .. NOW, '+inf') >= tonumber(ARGV[10]) then return -1 end
 o = names(ARGV[7])
 o.idle, o.dirty = NOW + IDLE, true
 redis.call('HSET', o.rk, 'cap', ARGV[8], 'epoch', ARGV[9], 'seq', 0, 'idle', o.idle)
-settle(o)
+commit(o)
 return 1
 `);
 
@@ -51,7 +51,7 @@ return 1
 export const getRoomScript = script(`
 local o = open(ARGV[7])
 if not o then return {} end
-settle(o)
+commit(o)
 return roster({ o.cap }, o)
 `);
 
@@ -63,7 +63,7 @@ local status = nil
 if #o.seats >= o.cap then status = 'room-full' end
 for _, s in ipairs(o.seats) do if s.id == ARGV[9] then status = 'retry' end end
 if status then
-  settle(o)
+  commit(o)
   return { status }
 end
 local cursor = o.epoch .. '.' .. o.seq
@@ -74,7 +74,7 @@ redis.call('HDEL', o.rk, 'idle')
 save(o, seat)
 index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
 append(o, 'join', seat)
-settle(o)
+commit(o)
 return roster({ 'ok', cursor, o.cap }, o)
 `);
 
@@ -124,7 +124,7 @@ save(o, seat)
 index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
 o.dirty = true
 redis.call('PUBLISH', channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
-settle(o)
+commit(o)
 return read({ 'ok', seat.id, seat.l }, o, ARGV[9], ARGV[10], tonumber(ARGV[12]))
 `);
 
@@ -132,7 +132,7 @@ return read({ 'ok', seat.id, seat.l }, o, ARGV[9], ARGV[10], tonumber(ARGV[12]))
 export const readScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'room-not-found' } end
-settle(o)
+commit(o)
 return read({ 'ok' }, o, ARGV[8], ARGV[9], tonumber(ARGV[10]))
 `);
 
@@ -149,7 +149,7 @@ for _, s in ipairs(o.seats) do
     o.dirty = true
   end
 end
-settle(o)
+commit(o)
 return 1
 `);
 
@@ -170,7 +170,7 @@ local function visit(zset, member, id)
         if o.id .. ' ' .. s.id == member then index(PRESENT, member, s.u) end
       end
     end
-    settle(o)
+    commit(o)
   end
   -- Still due means nothing is behind the entry any more (its room expired unseen).
   local score = redis.call('ZSCORE', zset, member)
