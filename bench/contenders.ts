@@ -10,24 +10,38 @@ export interface Contender {
   client(origin: string, errors: ErrorTally): BenchClient;
 }
 
-const PEER_SOURCE = 'bench/peer/socketio-server.ts';
-const PEER_OUTPUT = 'dist/bench/peer/socketio-server.js';
+/** Report names, in table order: the project, the peer, the floor. */
+export const OURS = 'phantachat';
+export const PEER = 'socket.io';
+export const FLOOR = 'floor';
+
+const COMPILED = [
+  { source: 'bench/peer/socketio-server.ts', output: 'dist/bench/peer/socketio-server.js' },
+  { source: 'bench/floor/floor-server.ts', output: 'dist/bench/floor/floor-server.js' },
+];
 
 /**
- * Both servers run as plain JavaScript on plain node: ours from `npm run build`'s output
- * (what `npm start` runs), the peer compiled here. `fromSource` runs our server through
- * tsx instead, for the smoke test, which must not depend on a fresh build.
+ * Every server runs as plain JavaScript on plain node: ours from `npm run build`'s output
+ * (what `npm start` runs), the peer and the floor compiled here. `fromSource` runs our
+ * server through tsx instead, for the smoke test, which must not depend on a fresh build.
+ * Phantachat and the floor are driven by the same client (client/core), unchanged.
  */
 export async function contenders({ fromSource }: { fromSource: boolean }): Promise<Contender[]> {
-  await build({ entryPoints: [PEER_SOURCE], outfile: PEER_OUTPUT, bundle: true, packages: 'external', platform: 'node', format: 'esm', logLevel: 'warning' });
+  for (const { source, output } of COMPILED) {
+    await build({ entryPoints: [source], outfile: output, bundle: true, packages: 'external', platform: 'node', format: 'esm', logLevel: 'warning' });
+  }
   return [
     {
-      spec: { name: 'phantachat', nodeArgs: fromSource ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'] },
-      client: (origin, errors) => new PhantachatClient(origin, errors),
+      spec: { name: OURS, nodeArgs: fromSource ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'] },
+      client: (origin, errors) => new PhantachatClient(OURS, origin, errors),
     },
     {
-      spec: { name: 'socket.io', nodeArgs: [PEER_OUTPUT] },
+      spec: { name: PEER, nodeArgs: [COMPILED[0]!.output] },
       client: (origin, errors) => new SocketIoClient(origin, errors),
+    },
+    {
+      spec: { name: FLOOR, nodeArgs: [COMPILED[1]!.output] },
+      client: (origin, errors) => new PhantachatClient(FLOOR, origin, errors),
     },
   ];
 }
