@@ -30,9 +30,9 @@ export const FULL_PLAN: Plan = {
 
 /** A few seconds, end to end through all three servers, so the harness itself cannot rot. */
 export const SMOKE_PLAN: Plan = {
-  typing: [{ workload: 'a', rooms: 10, keysPerSecond: 4, durationMs: 1_500 }],
+  typing: [{ workload: 'a', rooms: 10, keysPerSecond: 4, durationMs: 1_000 }],
   idlePolls: [{ workload: 'c', rooms: 10, wakeRooms: 5, settleMs: 200 }],
-  idleRooms: [{ workload: 'd', rooms: 500, sampleMs: 500, settleMs: 200 }],
+  idleRooms: [{ workload: 'd', rooms: 300, sampleMs: 300, settleMs: 200 }],
   runs: 1,
   // The smoke run checks delivery only; its figures are never quoted, so it never retries.
   retries: 0,

@@ -2,6 +2,7 @@ import { contenders, FLOOR, OURS } from './contenders.js';
 import { freePort } from './free-port.js';
 import type { Plan } from './plan.js';
 import type { StartOptions } from './server-process.js';
+import { untilValid } from './until-valid.js';
 import { runIdlePolls, type IdlePollsResult } from './workloads/idle-polls.js';
 import { runIdleRooms, type IdleRoomsResult } from './workloads/idle-rooms.js';
 import { runTyping, type TypingResult } from './workloads/typing.js';
@@ -43,12 +44,12 @@ export async function runSuite({ plan, fromSource, serverCpu, onResult = () => {
   const start = async (): Promise<StartOptions> => ({ port: await freePort(), cpu: serverCpu, ...(extraNodeArgs ? { extraNodeArgs } : {}) });
   const results: SuiteResults = { typing: [], idlePolls: [], idleRooms: [] };
   const tries = async <T extends RunResult>(list: T[], once: (attempt: number) => Promise<T>): Promise<void> => {
-    for (let attempt = 1; attempt <= 1 + plan.retries; attempt += 1) {
+    await untilValid(plan.retries, async (attempt) => {
       const result = await once(attempt);
       list.push(result);
       onResult(result);
-      if (result.validity.valid) return;
-    }
+      return result;
+    });
   };
 
   for (let run = 1; run <= plan.runs; run += 1) {
