@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { ApiClient } from '../../client/core/api-client.js';
+import type { Io } from '../../client/core/io.js';
 import { Poller } from '../../client/core/poller.js';
 import { Sender } from '../../client/core/sender.js';
 import { Session } from '../../client/core/session.js';
@@ -62,14 +63,16 @@ export class PhantachatClient implements BenchClient {
       seat: session,
       room,
       onEnd: (reason) => this.errors.add(`sender ${reason}`),
-      onBacklog: (stalled) => stalled && this.errors.add('send failed'),
+      onBacklog: (stalled) => {
+        if (stalled) this.errors.add('send failed');
+      },
     });
     return new CoreParticipant(outcome.join.participant, { io, api, session, room, cursor: outcome.join.cursor, holdMs: outcome.join.holdMs }, sender, pool, this.errors);
   }
 }
 
 interface PollSetup {
-  io: ReturnType<typeof undiciIo>;
+  io: Io;
   api: ApiClient;
   session: Session;
   room: string;
@@ -105,7 +108,9 @@ class CoreParticipant implements Participant {
           // The first answer carries the joins at once; the poll the poller sends next is the one held.
           resolve();
         },
-        onConnection: (state) => state === 'reconnecting' && this.errors.add('poll failed'),
+        onConnection: (state) => {
+          if (state === 'reconnecting') this.errors.add('poll failed');
+        },
         onEnd: (reason) => this.errors.add(`poller ${reason}`),
       });
       this.poller.start();
