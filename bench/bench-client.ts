@@ -18,8 +18,11 @@ export interface Participant {
    * moment the answer carrying it arrived. Resolves once a receive request is held.
    */
   listen(onText: (text: string) => void): Promise<void>;
-  /** One batch; resolves when the server has accepted it, rejects on any failure. */
-  send(text: string, seq: number): Promise<void>;
+  /**
+   * One key press. The client's own sender takes it from here, as it would a real
+   * keystroke: coalescing, `seq`, retries. Failures go to the run's ErrorTally.
+   */
+  type(key: string): void;
 }
 
 /** Errors by kind; every run must end with none. */

@@ -10,24 +10,42 @@ export interface Contender {
   client(origin: string, errors: ErrorTally): BenchClient;
 }
 
-const PEER_SOURCE = 'bench/peer/socketio-server.ts';
+/** Report names, in table order: the project, the peer, the floor. */
+export const OURS = 'phantachat';
+export const PEER = 'socket.io';
+export const FLOOR = 'floor';
+
 const PEER_OUTPUT = 'dist/bench/peer/socketio-server.js';
+const FLOOR_OUTPUT = 'dist/bench/floor/floor-server.js';
+const OURS_FROM_SOURCE_OUTPUT = 'dist/bench/phantachat/main.js';
 
 /**
- * Both servers run as plain JavaScript on plain node: ours from `npm run build`'s output
- * (what `npm start` runs), the peer compiled here. `fromSource` runs our server through
- * tsx instead, for the smoke test, which must not depend on a fresh build.
+ * Every server runs as plain JavaScript on plain node: ours from `npm run build`'s output
+ * (what `npm start` runs), the peer and the floor compiled here. `fromSource` compiles
+ * our server from its sources here too, for the smoke test, which must not depend on a
+ * fresh build (and must not spend seconds in tsx's loader at every start).
+ * Phantachat and the floor are driven by the same client (client/core), unchanged.
  */
 export async function contenders({ fromSource }: { fromSource: boolean }): Promise<Contender[]> {
-  await build({ entryPoints: [PEER_SOURCE], outfile: PEER_OUTPUT, bundle: true, packages: 'external', platform: 'node', format: 'esm', logLevel: 'warning' });
+  await compile('bench/peer/socketio-server.ts', PEER_OUTPUT);
+  await compile('bench/floor/floor-server.ts', FLOOR_OUTPUT);
+  if (fromSource) await compile('server/main.ts', OURS_FROM_SOURCE_OUTPUT);
   return [
     {
-      spec: { name: 'phantachat', nodeArgs: fromSource ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server/main.js'] },
-      client: (origin, errors) => new PhantachatClient(origin, errors),
+      spec: { name: OURS, nodeArgs: [fromSource ? OURS_FROM_SOURCE_OUTPUT : 'dist/server/main.js'] },
+      client: (origin, errors) => new PhantachatClient(OURS, origin, errors),
     },
     {
-      spec: { name: 'socket.io', nodeArgs: [PEER_OUTPUT] },
+      spec: { name: PEER, nodeArgs: [PEER_OUTPUT] },
       client: (origin, errors) => new SocketIoClient(origin, errors),
     },
+    {
+      spec: { name: FLOOR, nodeArgs: [FLOOR_OUTPUT] },
+      client: (origin, errors) => new PhantachatClient(FLOOR, origin, errors),
+    },
   ];
+}
+
+function compile(source: string, outfile: string): Promise<unknown> {
+  return build({ entryPoints: [source], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 }

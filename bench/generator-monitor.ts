@@ -3,12 +3,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 // 5 ms: fine enough to see lag that would show in a p99, coarse enough to cost nothing.
 const LAG_RESOLUTION_MS = 5;
-// Above this share of its core the generator is the bottleneck, not the server.
-const BUSY_CPU_PCT = 85;
-// Lag this long would itself show up in the latency percentiles.
-const BUSY_LAG_P99_MS = 20;
 
-// undici (ours, and fetch) and node:http (socket.io-client's XHR) announce every request here.
+// undici (every driver's pools) and node:http announce every request here.
 const REQUEST_CHANNELS = ['undici:request:create', 'http.client.request.start'];
 
 export interface GeneratorReport {
@@ -17,8 +13,8 @@ export interface GeneratorReport {
   lagP99Ms: number;
   lagMaxMs: number;
   httpRequests: number;
-  /** True when the generator, not the server, may have been the bottleneck. */
-  bound: boolean;
+  /** Generator CPU per HTTP request made, in microseconds: what one request costs the client side. */
+  cpuUsPerRequest: number;
 }
 
 /** The load generator's own cost over a window: CPU, event-loop lag and HTTP requests made. */
@@ -52,7 +48,7 @@ export class GeneratorMonitor {
       lagP99Ms,
       lagMaxMs: lag(this.histogram.max),
       httpRequests: this.requests,
-      bound: cpuPct >= BUSY_CPU_PCT || lagP99Ms >= BUSY_LAG_P99_MS,
+      cpuUsPerRequest: this.requests === 0 ? Number.NaN : (cpuMs * 1000) / this.requests,
     };
   }
 }

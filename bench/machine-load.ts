@@ -1,13 +1,8 @@
 import { machineBusyMs } from './proc-stats.js';
 
-// Another process using a fifth of a core during a run shows in its tail latencies.
-const CONTENDED_PCT = 20;
-
 export interface MachineLoad {
   /** CPU used by processes other than the server and this generator, in % of one core. */
   othersCpuPct: number;
-  /** True when that was enough to disturb the figures. */
-  contended: boolean;
 }
 
 /**
@@ -28,6 +23,6 @@ export class MachineLoadMonitor {
   async stop(ownCpuMs: number): Promise<MachineLoad> {
     const others = (await machineBusyMs()) - this.busyAtStart - ownCpuMs;
     const othersCpuPct = Math.max(0, (others / (performance.now() - this.startedAt)) * 100);
-    return { othersCpuPct, contended: othersCpuPct >= CONTENDED_PCT };
+    return { othersCpuPct };
   }
 }

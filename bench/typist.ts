@@ -1,15 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorTally, Participant } from './bench-client.js';
 import { exponentialDelayMs } from './random.js';
 
-// The real client's first backoff step after a failed send.
-const RETRY_MS = 100;
-
-interface Batch {
-  /** performance.now() of each key in the batch. */
-  pressedAt: number[];
-  delivered: boolean;
-}
+// Key n is typed as KEYS[n % 62]: the receiver tells which presses a text carries, and
+// whether one came twice or out of order, from the characters alone, whatever batches
+// the sender made of them. Alphanumerics: one byte each in JSON, as a typed letter.
+const KEYS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Latency and delivery of every key, across all typists of a run. */
 export class DeliveryLog {
@@ -22,17 +17,14 @@ export class DeliveryLog {
 }
 
 /**
- * One participant typing: Poisson key presses, and the real client's coalescing sender
- * (one send in flight; keys typed meanwhile go out together as the next batch, with the
- * next `seq`; a failed batch is retried with the same `seq`). The batch text starts with
- * its seq, so the receiver can tell which presses it carries.
+ * One participant typing Poisson key presses into its client, and the bookkeeping of
+ * what the other participant receives from it: each key's latency, from its press to
+ * the answer that carried it to the other side, on one clock.
  */
 export class Typist {
-  private pending: number[] = [];
-  private sending = false;
-  private nextSeq = 1;
+  private readonly pressedAt: number[] = [];
+  private delivered = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly batches = new Map<number, Batch>();
 
   constructor(
     private readonly participant: Participant,
@@ -63,42 +55,31 @@ export class Typist {
 
   press(now: number = performance.now()): void {
     this.log.keysPressed += 1;
-    this.pending.push(now);
-    if (!this.sending) void this.drain();
+    this.participant.type(KEYS[this.pressedAt.length % KEYS.length]!);
+    this.pressedAt.push(now);
   }
 
   /** Called by the other participant's receive loop for each text event from this typist. */
   received(text: string): void {
     const now = performance.now();
-    const batch = this.batches.get(Number.parseInt(text, 10));
-    if (batch === undefined) return this.log.errors.add('unknown batch');
-    if (batch.delivered) {
-      this.log.duplicates += 1;
-      return;
-    }
-    batch.delivered = true;
-    this.log.keysDelivered += batch.pressedAt.length;
-    for (const pressedAt of batch.pressedAt) this.log.latenciesMs.push(now - pressedAt);
-  }
-
-  private async drain(): Promise<void> {
-    this.sending = true;
-    while (this.pending.length > 0) {
-      const pressedAt = this.pending;
-      this.pending = [];
-      const seq = this.nextSeq++;
-      this.batches.set(seq, { pressedAt, delivered: false });
-      const text = `${seq}.${'k'.repeat(pressedAt.length)}`;
-      for (;;) {
-        try {
-          await this.participant.send(text, seq);
-          break;
-        } catch {
-          this.log.errors.add('send failed');
-          await sleep(RETRY_MS);
-        }
+    for (const key of text) {
+      if (this.delivered < this.pressedAt.length && key === KEYS[this.delivered % KEYS.length]) {
+        this.log.latenciesMs.push(now - this.pressedAt[this.delivered]!);
+        this.delivered += 1;
+        this.log.keysDelivered += 1;
+      } else if (this.recentlyDelivered(key)) {
+        this.log.duplicates += 1;
+      } else {
+        this.log.errors.add('key out of order');
       }
     }
-    this.sending = false;
+  }
+
+  /** One of the last KEYS.length - 1 keys delivered: a repeat of a batch already shown. */
+  private recentlyDelivered(key: string): boolean {
+    const index = KEYS.indexOf(key);
+    if (index < 0) return false;
+    const back = (this.delivered - 1 - index + KEYS.length * 2) % KEYS.length;
+    return back < Math.min(this.delivered, KEYS.length - 1);
   }
 }

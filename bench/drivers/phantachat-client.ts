@@ -1,22 +1,29 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import type { CreateRoomResponse, JoinResponse, PollResponse } from '../../server/protocol.js';
+import { ApiClient } from '../../client/core/api-client.js';
+import type { Io } from '../../client/core/io.js';
+import { Poller } from '../../client/core/poller.js';
+import { Sender } from '../../client/core/sender.js';
+import { Session } from '../../client/core/session.js';
+import type { CreateRoomResponse } from '../../server/protocol.js';
 import type { BenchClient, ErrorTally, Participant } from '../bench-client.js';
+import { undiciIo } from './undici-io.js';
 
 // One held poll plus one send, as a browser tab uses them.
 const CONNECTIONS_PER_PARTICIPANT = 2;
-// Room creation and joins only; the typing itself goes through each participant's pool.
+// Room creation only; joins and typing go through each participant's own pool.
 const SETUP_CONNECTIONS = 16;
-// A failed request is retried after this pause, as the real client's first backoff step.
-const RETRY_MS = 100;
 
-/** Phantachat's protocol v1 over undici, one small pool per participant. */
+/**
+ * Phantachat's protocol through client/core, the browser's and the terminal's own
+ * session, poller and sender, on one small undici pool per participant. It speaks to
+ * Phantachat and to the floor server alike (`server` names which, for the reports).
+ */
 export class PhantachatClient implements BenchClient {
-  readonly server = 'phantachat';
   private readonly setup: Pool;
-  private readonly participants: PhantachatParticipant[] = [];
+  private readonly participants: CoreParticipant[] = [];
 
   constructor(
+    readonly server: string,
     private readonly origin: string,
     private readonly errors: ErrorTally,
   ) {
@@ -24,13 +31,13 @@ export class PhantachatClient implements BenchClient {
   }
 
   async openRoom(): Promise<[Participant, Participant]> {
-    const { room } = await this.json<CreateRoomResponse>('POST', '/rooms', '{}', 201);
-    const a = await this.json<JoinResponse>('POST', `/rooms/${room}/join`, '{"name":"a"}', 201);
-    const b = await this.json<JoinResponse>('POST', `/rooms/${room}/join`, '{"name":"b"}', 201);
-    const seated: [PhantachatParticipant, PhantachatParticipant] = [
-      new PhantachatParticipant(this.origin, room, a, this.errors),
-      new PhantachatParticipant(this.origin, room, b, this.errors),
-    ];
+    const response = await this.setup.request({ method: 'POST', path: '/rooms', body: '{}', headers: { 'content-type': 'application/json' } });
+    if (response.statusCode !== 201) {
+      await response.body.dump();
+      throw new Error(`POST /rooms answered ${response.statusCode}`);
+    }
+    const { room } = (await response.body.json()) as CreateRoomResponse;
+    const seated: [CoreParticipant, CoreParticipant] = [await this.join(room, 'a'), await this.join(room, 'b')];
     this.participants.push(...seated);
     return seated;
   }
@@ -40,91 +47,83 @@ export class PhantachatClient implements BenchClient {
     await this.setup.destroy();
   }
 
-  private async json<T>(method: 'POST', path: string, body: string, expected: number): Promise<T> {
-    const response = await this.setup.request({ method, path, body, headers: JSON_HEADERS });
-    if (response.statusCode !== expected) {
-      await response.body.dump();
-      throw new Error(`${method} ${path.replace(/[A-Za-z0-9]{12,}/, ':room')} answered ${response.statusCode}`);
+  private async join(room: string, name: string): Promise<CoreParticipant> {
+    const pool = new Pool(this.origin, { connections: CONNECTIONS_PER_PARTICIPANT });
+    const io = undiciIo(pool, this.origin);
+    const api = new ApiClient(io, this.origin);
+    const session = new Session(api, room);
+    const outcome = await session.join(name);
+    if (outcome.kind !== 'joined') {
+      await pool.destroy();
+      throw new Error(`join ended ${outcome.kind}`);
     }
-    return (await response.body.json()) as T;
+    const sender = new Sender({
+      io,
+      api,
+      seat: session,
+      room,
+      onEnd: (reason) => this.errors.add(`sender ${reason}`),
+      onBacklog: (stalled) => {
+        if (stalled) this.errors.add('send failed');
+      },
+    });
+    return new CoreParticipant(outcome.join.participant, { io, api, session, room, cursor: outcome.join.cursor, holdMs: outcome.join.holdMs }, sender, pool, this.errors);
   }
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+interface PollSetup {
+  io: Io;
+  api: ApiClient;
+  session: Session;
+  room: string;
+  cursor: string;
+  holdMs: number;
+}
 
-class PhantachatParticipant implements Participant {
-  readonly id: string;
-  private readonly pool: Pool;
-  private readonly pollHeaders: Record<string, string>;
-  private readonly sendHeaders: Record<string, string>;
-  private readonly pollPrefix: string;
-  private readonly sendPath: string;
-  private cursor: string;
-  private closed = false;
-  private readonly abort = new AbortController();
+class CoreParticipant implements Participant {
+  private poller: Poller | undefined;
 
   constructor(
-    origin: string,
-    room: string,
-    joined: JoinResponse,
+    readonly id: string,
+    private readonly setup: PollSetup,
+    private readonly sender: Sender,
+    private readonly pool: Pool,
     private readonly errors: ErrorTally,
-  ) {
-    this.id = joined.participant;
-    this.cursor = joined.cursor;
-    this.pool = new Pool(origin, { connections: CONNECTIONS_PER_PARTICIPANT });
-    this.pollHeaders = { authorization: `Bearer ${joined.token}` };
-    this.sendHeaders = { authorization: `Bearer ${joined.token}`, 'content-type': 'application/json' };
-    // Cursors are [0-9A-Za-z_-.] only, so they go into the query unescaped.
-    this.pollPrefix = `/rooms/${room}/poll?wait=${joined.holdMs}&cursor=`;
-    this.sendPath = `/rooms/${room}/send`;
-  }
+  ) {}
 
   listen(onText: (text: string) => void): Promise<void> {
-    return new Promise((resolve) => void this.loop(onText, resolve));
+    const { io, api, session, room, cursor, holdMs } = this.setup;
+    return new Promise((resolve) => {
+      this.poller = new Poller({
+        io,
+        api,
+        seat: session,
+        room,
+        cursor,
+        holdMs,
+        onEvents: (events) => {
+          for (const event of events) {
+            if (event.type === 'text' && !session.isOwn(event.from) && event.text !== undefined) onText(event.text);
+          }
+          // The first answer carries the joins at once; the poll the poller sends next is the one held.
+          resolve();
+        },
+        onConnection: (state) => {
+          if (state === 'reconnecting') this.errors.add('poll failed');
+        },
+        onEnd: (reason) => this.errors.add(`poller ${reason}`),
+      });
+      this.poller.start();
+    });
   }
 
-  async send(text: string, seq: number): Promise<void> {
-    const response = await this.pool.request({
-      method: 'POST',
-      path: this.sendPath,
-      headers: this.sendHeaders,
-      body: JSON.stringify({ text, seq }),
-    });
-    await response.body.dump();
-    if (response.statusCode !== 200) throw new Error(`send answered ${response.statusCode}`);
+  type(key: string): void {
+    this.sender.push(key);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.abort.abort();
+    this.poller?.stop();
+    this.sender.stop();
     await this.pool.destroy();
-  }
-
-  private async loop(onText: (text: string) => void, onHeld: () => void): Promise<void> {
-    let answers = 0;
-    while (!this.closed) {
-      try {
-        const pending = this.pool.request({ method: 'GET', path: this.pollPrefix + this.cursor, headers: this.pollHeaders, signal: this.abort.signal });
-        // The first answer carries the joins at once; the poll sent after it is the one held.
-        if (answers === 1) onHeld();
-        const response = await pending;
-        if (response.statusCode !== 200) {
-          await response.body.dump();
-          this.errors.add(`poll ${response.statusCode}`);
-          await sleep(RETRY_MS);
-          continue;
-        }
-        const answer = (await response.body.json()) as PollResponse;
-        answers += 1;
-        this.cursor = answer.cursor;
-        for (const event of answer.events) {
-          if (event.type === 'text' && event.from !== this.id) onText(event.text!);
-        }
-      } catch {
-        if (this.closed) return;
-        this.errors.add('poll failed');
-        await sleep(RETRY_MS);
-      }
-    }
   }
 }

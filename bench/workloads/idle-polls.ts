@@ -7,6 +7,7 @@ import { MachineLoadMonitor, type MachineLoad } from '../machine-load.js';
 import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
 import { DeliveryLog } from '../typist.js';
+import { judge, type Validity } from '../validity.js';
 import { openRooms } from './rooms.js';
 
 export interface IdlePollsWorkload {
@@ -24,6 +25,9 @@ export interface IdlePollsWorkload {
 
 export interface IdlePollsResult {
   workload: string;
+  run: number;
+  /** 1 for the first try of this run; more when earlier tries were invalid. */
+  attempt: number;
   server: string;
   heldPolls: number;
   rssIdleMb: number;
@@ -37,12 +41,13 @@ export interface IdlePollsResult {
   errorKinds: Record<string, number>;
   generator: GeneratorReport;
   machine: MachineLoad;
+  validity: Validity;
 }
 
 const WAKE_TIMEOUT_MS = 5_000;
 
 /** Many held polls and nothing typed: what a held poll costs, then how fast one key wakes one. */
-export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload, start: StartOptions): Promise<IdlePollsResult> {
+export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload, start: StartOptions & { run: number; attempt: number }): Promise<IdlePollsResult> {
   const server = await ServerProcess.start(contender.spec, start);
   const errors = new ErrorTally();
   const client = contender.client(server.url, errors);
@@ -51,12 +56,13 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
     const idle = await server.memory();
     const log = new DeliveryLog(errors);
     const rooms = await openRooms(client, load.rooms, log);
-    await sleep(load.settleMs);
-    const held = await server.memory();
-
+    // Watched from here: the held RSS and the wake both count, and a window of a few
+    // milliseconds (the wake alone) is too short for /proc's 10 ms ticks.
     const monitor = new GeneratorMonitor();
     const machineLoad = await MachineLoadMonitor.start();
     const cpuBefore = await server.cpuMs();
+    await sleep(load.settleMs);
+    const held = await server.memory();
     for (const room of rooms.slice(0, load.wakeRooms)) room.a.press();
     await waitFor(() => log.keysDelivered >= log.keysPressed, WAKE_TIMEOUT_MS);
     const generator = monitor.stop();
@@ -65,6 +71,8 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
     const heldPolls = load.rooms * 2;
     return {
       workload: load.workload,
+      run: start.run,
+      attempt: start.attempt,
       server: contender.spec.name,
       heldPolls,
       rssIdleMb: idle.rssBytes / 2 ** 20,
@@ -78,6 +86,7 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
       errorKinds: errors.toJSON(),
       generator,
       machine,
+      validity: judge(generator, machine),
     };
   } finally {
     await client.close();

@@ -8,6 +8,7 @@ import { seededRandom } from '../random.js';
 import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
 import { DeliveryLog } from '../typist.js';
+import { judge, type Validity } from '../validity.js';
 import { openRooms } from './rooms.js';
 
 export interface TypingWorkload {
@@ -20,6 +21,8 @@ export interface TypingWorkload {
 export interface TypingResult {
   workload: string;
   run: number;
+  /** 1 for the first try of this run; more when earlier tries were invalid. */
+  attempt: number;
   server: string;
   rooms: number;
   keysPerSecond: number;
@@ -35,6 +38,7 @@ export interface TypingResult {
   errorKinds: Record<string, number>;
   generator: GeneratorReport;
   machine: MachineLoad;
+  validity: Validity;
 }
 
 // Lets the first polls (which carry the joins) settle before the clock starts.
@@ -43,7 +47,7 @@ const SETTLE_MS = 500;
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /** R rooms × 2 participants typing K keys/s each (Poisson) for a while, on a fresh server. */
-export async function runTyping(contender: Contender, load: TypingWorkload, start: StartOptions & { seed: number; run: number }): Promise<TypingResult> {
+export async function runTyping(contender: Contender, load: TypingWorkload, start: StartOptions & { seed: number; run: number; attempt: number }): Promise<TypingResult> {
   const server = await ServerProcess.start(contender.spec, start);
   const errors = new ErrorTally();
   const client = contender.client(server.url, errors);
@@ -76,6 +80,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
     return {
       workload: load.workload,
       run: start.run,
+      attempt: start.attempt,
       server: contender.spec.name,
       rooms: load.rooms,
       keysPerSecond: load.keysPerSecond,
@@ -91,6 +96,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
       errorKinds: errors.toJSON(),
       generator,
       machine,
+      validity: judge(generator, machine),
     };
   } finally {
     await client.close();

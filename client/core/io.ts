@@ -4,13 +4,19 @@
  * backoff and retries run on a fake clock without sleeping.
  */
 export interface Io {
-  fetch(url: string, init: RequestInit): Promise<Response>;
+  fetch(url: string, init: RequestInit): Promise<IoResponse>;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   now(): number;
   /** In [0, 1), like Math.random; only used for jitter. */
   random(): number;
 }
+
+/**
+ * What the core reads of a response. A fetch Response is one; a Node host (the bench,
+ * the terminal) may answer with a leaner object instead of building a WHATWG Response.
+ */
+export type IoResponse = Pick<Response, 'ok' | 'status' | 'text'>;
 
 /** Opaque: browsers return numbers, Node returns objects. */
 export type TimerHandle = unknown;
