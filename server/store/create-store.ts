@@ -21,5 +21,5 @@ export function storeOptions(config: Config, now: () => number): RegistryOptions
 export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger): Promise<RoomStore> {
   const options = storeOptions(config, now);
   if (config.redisUrl === undefined) return new MemoryStore(options);
-  return RedisStore.connect({ ...options, url: config.redisUrl, logger });
+  return RedisStore.connect({ ...options, url: config.redisUrl, keyPrefix: config.redisPrefix, logger });
 }
