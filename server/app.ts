@@ -10,6 +10,9 @@ import { RoomFactory } from './http/room-factory.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { silentLogger, type Logger } from './logger.js';
+import { createMetricsRouter } from './metrics/metrics-router.js';
+import { noopMetrics, type Metrics } from './metrics/metrics.js';
+import { requestMetrics } from './metrics/request-metrics.js';
 import { createPageRouter } from './pages/page-router.js';
 import { RoomIds } from './room-ids.js';
 import type { RoomStore } from './store/room-store.js';
@@ -22,6 +25,8 @@ export interface AppDeps {
   hub?: PollHub;
   /** The clock for rate limits (the store has its own). */
   now?: () => number;
+  /** What the app reports to operators; GET /metrics is served only with config.metricsToken set. */
+  metrics?: Metrics;
 }
 
 /**
@@ -45,13 +50,15 @@ class PhantachatApp extends Koa {
 }
 
 /** The Phantachat app as a value: it never listens (server/main.ts does). */
-export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now }: AppDeps): Koa {
   const app = new PhantachatApp(config.trustProxy, createHotRoutes({ config, store, hub, logger }));
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
   const api = createApiRouter({ config, store, roomIds, rooms });
   const pages = createPageRouter({ config, store, roomIds, rooms });
 
+  if (metrics.enabled) app.use(requestMetrics(metrics));
+  metrics.watch({ heldPolls: () => hub.size, storeCounts: () => store.counts() });
   app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
@@ -59,6 +66,7 @@ export function createApp({ config, store, logger = silentLogger, hub = new Poll
     await next();
     if (ctx.status === 404 && ctx.body == null) throw new HttpError(404, 'There is nothing at this address.');
   });
+  if (config.metricsToken !== undefined) app.use(createMetricsRouter(config.metricsToken, metrics).routes());
   app.use(api.routes());
   const notAllowed = (): HttpError => new HttpError(405, 'This method is not allowed here.');
   app.use(api.allowedMethods({ throw: true, methodNotAllowed: notAllowed, notImplemented: notAllowed }));

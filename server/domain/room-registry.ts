@@ -70,6 +70,11 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  /** Every seat has exactly one presence deadline, so the queue's size is the seat count. */
+  get seatCount(): number {
+    return this.presenceExpiry.size;
+  }
+
   createRoom(id: string, capacity: number): boolean {
     this.sweep();
     if (this.rooms.has(id)) return false;

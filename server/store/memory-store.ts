@@ -2,7 +2,7 @@ import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { PresenceState } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
+import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult, StoreCounts } from './room-store.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -86,6 +86,10 @@ export class MemoryStore implements RoomStore {
       // nanoevents leaves an empty array behind; without this, every room ever polled keeps a key.
       if (this.signals.events[room]?.length === 0) delete this.signals.events[room];
     };
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return { rooms: this.registry.roomCount, participants: this.registry.seatCount };
   }
 
   async healthy(): Promise<boolean> {

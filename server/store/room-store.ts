@@ -38,6 +38,8 @@ export interface RoomStore {
   closePoll(room: string, participant: string, leaseId: string): Promise<void>;
   /** Listens for a room's signals; returns the function that stops listening. */
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void;
+  /** Live rooms and seated participants, for the operators' gauges (GET /metrics). */
+  counts(): Promise<StoreCounts>;
   /** True while the backend answers (for /healthz). */
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */
@@ -60,6 +62,11 @@ export interface JoinResult extends RoomSnapshot {
   token: string;
   name: string;
   cursor: string;
+}
+
+export interface StoreCounts {
+  rooms: number;
+  participants: number;
 }
 
 export interface SendResult {
