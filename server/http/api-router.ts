@@ -6,6 +6,7 @@ import { friendlyName } from '../names.js';
 import type { CreateRoomResponse, JoinResponse, RoomResponse } from '../protocol.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
+import { roomErrorHeaders } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import type { RoomFactory } from './room-factory.js';
 import { bearerToken, seatedRoomId } from './request-params.js';
@@ -32,6 +33,7 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
   router.get('/healthz', async (ctx) => {
     const ok = await store.healthy();
     ctx.status = ok ? 200 : 503;
+    if (!ok) ctx.set(roomErrorHeaders('unavailable'));
     ctx.body = ok ? { ok: true } : { ok: false, error: 'The room store is unavailable.' };
   });
 
