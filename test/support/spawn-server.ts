@@ -23,6 +23,8 @@ export interface SpawnOptions {
   /** The command line; by default the TypeScript entry point through tsx. */
   command?: string[];
   cwd?: string;
+  /** In a process group of its own, so a test can signal the group (as Heroku signals every process of a dyno). */
+  detached?: boolean;
 }
 
 const SOURCE_ENTRY = [process.execPath, '--import', 'tsx', 'server/main.ts'];
@@ -32,9 +34,10 @@ const SOURCE_ENTRY = [process.execPath, '--import', 'tsx', 'server/main.ts'];
  * It listens on port 0 and the port is read from its "listening" line: the kernel hands
  * each process its own port, so parallel test files can never collide on one.
  */
-export async function spawnServer(env: Record<string, string>, { command = SOURCE_ENTRY, cwd }: SpawnOptions = {}): Promise<SpawnedServer> {
+export async function spawnServer(env: Record<string, string>, { command = SOURCE_ENTRY, cwd, detached = false }: SpawnOptions = {}): Promise<SpawnedServer> {
   const child = spawn(command[0]!, command.slice(1), {
     cwd,
+    detached,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
