@@ -9,7 +9,9 @@ import { PrometheusMetrics } from '../../server/metrics/prometheus-metrics.js';
 import type { RoomStore } from '../../server/store/room-store.js';
 import { bearer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { storeFactories } from '../support/stores.js';
+import { createStore } from '../../server/store/create-store.js';
+import { deleteKeys, redisUrl, storeFactories } from '../support/stores.js';
+import { dumpDatabase } from '../redis/instances.js';
 
 const TOKEN = 'scrape-me-0123456789abcdef';
 const ENV = { POLL_HOLD_MS: '5000', ROOM_SALT: 'test-salt-0123', ROOMS_PER_MINUTE: '1000' };
@@ -154,5 +156,27 @@ describe('observeStore', () => {
     const text = (await metrics.scrape()).text;
     expect(samples(text).get('phantachat_store_errors_total{operation="send"}')).toBe(2);
     expect(samples(text).get('phantachat_sends_total')).toBe(0);
+  });
+});
+
+describe.skipIf(redisUrl === undefined)('createStore with REDIS_URL and metrics on', () => {
+  it('keeps every key under REDIS_PREFIX and times each Redis round trip', async () => {
+    const prefix = `metrics-test-${Date.now()}:`;
+    const config = loadConfig({ ...ENV, REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
+    const metrics = new PrometheusMetrics();
+    const store = await createStore(config, Date.now, undefined, metrics);
+    try {
+      expect(await store.createRoom('ABCDEFGHJKLMN', 2)).toBe(true);
+      await store.join('ABCDEFGHJKLMN', 'Ann');
+      expect(await store.counts()).toEqual({ rooms: 1, participants: 1 });
+      const keys = (await dumpDatabase(redisUrl!)).map((line) => line.split(' => ')[0]!).filter((key) => key.includes('ABCDEFGHJKLMN'));
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(key.startsWith(prefix)).toBe(true);
+      const text = (await metrics.scrape()).text;
+      expect(samples(text).get('phantachat_redis_round_trip_seconds_count')).toBeGreaterThanOrEqual(2);
+    } finally {
+      await store.close();
+      await deleteKeys(redisUrl!, `${prefix}*`);
+    }
   });
 });
