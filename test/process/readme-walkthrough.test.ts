@@ -34,7 +34,7 @@ describe('README curl walkthrough', () => {
     expect(JSON.parse(lines[3]!).events.map((e: { text: string }) => e.text)).toEqual(['hel', 'lo!']);
     expect(lines[4]).toBe('leave: 204');
     expect(lines).toHaveLength(5);
-  });
+  }, 30_000);
 
   it('then the second-terminal loop, pasted as written, shows what another participant types', async () => {
     server = await spawnServer({});
@@ -65,5 +65,5 @@ describe('README curl walkthrough', () => {
     expect(sent.status).toBe(200);
     await until(() => printed.includes('"text":"hi Bob"'), 'the loop never printed what Cy typed');
     for (const line of printed.trim().split('\n')) expect(JSON.parse(line)).toHaveProperty('cursor');
-  }, 30_000);
+  }, 45_000);
 });

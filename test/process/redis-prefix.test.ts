@@ -35,5 +35,5 @@ describe.skipIf(redisUrl === undefined)('REDIS_PREFIX', () => {
     });
     const { events } = await a.api.poll(room, ann.token, ann.cursor, 0);
     expect(events.map((e) => e.text)).toContain('still here');
-  }, 30_000);
+  }, 60_000);
 });

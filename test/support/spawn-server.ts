@@ -27,6 +27,7 @@ export interface SpawnOptions {
   detached?: boolean;
 }
 
+const START_TIMEOUT_MS = 30_000;
 const SOURCE_ENTRY = [process.execPath, '--import', 'tsx', 'server/main.ts'];
 
 /**
@@ -51,7 +52,8 @@ export async function spawnServer(env: Record<string, string>, { command = SOURC
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
   const exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  const deadline = Date.now() + 15_000;
+  // tsx compiles the server at start: seconds on a loaded two-core machine running the suite.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   let port: number | undefined;
   while (port === undefined) {
     if (Date.now() > deadline || child.exitCode !== null) {
