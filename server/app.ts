@@ -8,6 +8,9 @@ import { RoomFactory } from './http/room-factory.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { silentLogger, type Logger } from './logger.js';
+import { createMetricsRouter } from './metrics/metrics-router.js';
+import { noopMetrics, type Metrics } from './metrics/metrics.js';
+import { requestMetrics } from './metrics/request-metrics.js';
 import { createPageRouter } from './pages/page-router.js';
 import { RoomIds } from './room-ids.js';
 import type { RoomStore } from './store/room-store.js';
@@ -20,6 +23,8 @@ export interface AppDeps {
   hub?: PollHub;
   /** The clock for rate limits (the store has its own). */
   now?: () => number;
+  /** What the app reports to operators; GET /metrics is served only with config.metricsToken set. */
+  metrics?: Metrics;
 }
 
 /**
@@ -27,12 +32,14 @@ export interface AppDeps {
  * Every request, poll and send included, runs this one middleware chain, so whatever a
  * deployer puts in front (`app.middleware.unshift(fn)`: CORS, metrics, a request id) sees all.
  */
-export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
   const pages = createPageRouter({ config, store, roomIds, rooms });
 
+  if (metrics.enabled) app.use(requestMetrics(metrics));
+  metrics.watch({ heldPolls: () => hub.size, storeCounts: () => store.counts() });
   if (config.logRequests) app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
@@ -41,6 +48,7 @@ export function createApp({ config, store, logger = silentLogger, hub = new Poll
     await next();
     if (ctx.status === 404 && ctx.body == null) throw nothingHere();
   });
+  if (config.metricsToken !== undefined) app.use(createMetricsRouter(config.metricsToken, metrics).routes());
   app.use(pages.routes());
   // Errors are answered by errorHandler; Koa's default handler would print them to stderr.
   app.silent = true;

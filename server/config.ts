@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_KEY_PREFIX } from './store/redis/keys.js';
 
 export interface Config {
   port: number;
@@ -14,6 +15,10 @@ export interface Config {
   roomSalt: string;
   trustProxy: boolean;
   redisUrl: string | undefined;
+  /** Prepended to every Redis key and channel, so several deployments (or test runs) can share a database. */
+  redisPrefix: string;
+  /** Bearer token for GET /metrics; unset, the endpoint does not exist. */
+  metricsToken: string | undefined;
   /** Worker processes; used only with REDIS_URL (the memory store cannot be shared). */
   webConcurrency: number;
   /** A log line per request; errors and lifecycle lines are logged regardless. */
@@ -55,6 +60,8 @@ export function loadConfig(env: Env = process.env): Config {
     roomSalt: salt(env),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     redisUrl: redisUrl(env),
+    redisPrefix: redisPrefix(env),
+    metricsToken: metricsToken(env),
     // Heroku sets it from the dyno size.
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),
     // Off: Heroku's router already logs every request, and a line per poll and send cost 9 % of CPU.
@@ -91,5 +98,25 @@ function redisUrl(env: Env): string | undefined {
   const raw = env.REDIS_URL?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  return raw;
+}
+
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX;
+  if (raw === undefined || raw === '') return DEFAULT_KEY_PREFIX;
+  // The Lua scripts build key names from it, and a room's keys use {} as the cluster hash tag.
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) throw new ConfigError(`REDIS_PREFIX must be 1-64 letters, digits or : _ . -, got "${raw}"`);
+  return raw;
+}
+
+// Short tokens can be guessed online; 16 characters of any alphabet is well past that.
+const METRICS_TOKEN_MIN_CHARS = 16;
+
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < METRICS_TOKEN_MIN_CHARS || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_CHARS} printable characters without spaces`);
+  }
   return raw;
 }

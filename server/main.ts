@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { PollHub } from './http/poll-hub.js';
 import { createLogger, stdoutSink } from './logger.js';
+import { noopMetrics } from './metrics/metrics.js';
+import { observeStore } from './metrics/observed-store.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { shutdown } from './shutdown.js';
 import { createStore } from './store/create-store.js';
 
@@ -65,9 +68,11 @@ function runPrimary(workers: number, roomSalt: string): void {
 
 /** One server process: the whole app when alone, or one cluster worker. */
 async function serve(config: Config): Promise<void> {
-  const store = await createStore(config, Date.now, logger);
-  const hub = new PollHub(store);
-  const app = createApp({ config, store, hub, logger });
+  // Off unless METRICS_TOKEN is set: then every part of the app reports to one registry.
+  const metrics = config.metricsToken === undefined ? noopMetrics : new PrometheusMetrics({ processMetrics: true });
+  const store = observeStore(await createStore(config, Date.now, logger, metrics), metrics);
+  const hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) });
+  const app = createApp({ config, store, hub, logger, metrics });
   const server = createHttpServer(app, config);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;

@@ -51,6 +51,11 @@ export class RoomExpiry {
   }
 
   /** The seat's `presentUntil` moved (later is free: the sweep re-checks it when it pops). */
+  /** Every seat has exactly one presence deadline, so the queue's size is the seat count. */
+  get seatCount(): number {
+    return this.presence.size;
+  }
+
   presenceMoved(seat: Seat): void {
     this.presence.schedule(seat, seat.presentUntil);
   }

@@ -49,6 +49,10 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  get seatCount(): number {
+    return this.expiry.seatCount;
+  }
+
   createRoom(id: string, capacity: number): boolean {
     this.sweep();
     if (this.rooms.has(id)) return false;

@@ -12,6 +12,11 @@ const ROOM_ERRORS: Record<RoomErrorCode, HttpError> = {
   'unavailable': new HttpError(503, 'The room store is unavailable; try again shortly.', { 'Retry-After': '1' }),
 };
 
+/** The headers a RoomError is answered with: /healthz's 503 carries the API's own Retry-After. */
+export function roomErrorHeaders(code: RoomErrorCode): Record<string, string> {
+  return ROOM_ERRORS[code].headers;
+}
+
 /**
  * The one error funnel: every failure becomes `{"error": sentence}`. Sentences come
  * only from this server's own tables, never from an exception's message, since

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { noopMetrics, type Metrics } from '../metrics/metrics.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
@@ -18,8 +19,9 @@ export function storeOptions(config: Config, now: () => number): RegistryOptions
 }
 
 /** The store the configuration asks for: in memory unless REDIS_URL is set. */
-export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger): Promise<RoomStore> {
+export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger, metrics: Metrics = noopMetrics): Promise<RoomStore> {
   const options = storeOptions(config, now);
   if (config.redisUrl === undefined) return new MemoryStore(options);
-  return RedisStore.connect({ ...options, url: config.redisUrl, logger });
+  const onRoundTrip = metrics.enabled ? (durationMs: number) => metrics.redisRoundTrip(durationMs) : undefined;
+  return RedisStore.connect({ ...options, url: config.redisUrl, keyPrefix: config.redisPrefix, logger, onRoundTrip });
 }

@@ -2,7 +2,7 @@ import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { OpenPoll, RoomSignal, RoomStore } from './room-store.js';
+import type { OpenPoll, RoomSignal, RoomStore, StoreCounts } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -91,6 +91,10 @@ export class MemoryStore implements RoomStore {
       // nanoevents leaves an empty array behind; without this, every room ever polled keeps a key.
       if (this.signals.events[room]?.length === 0) delete this.signals.events[room];
     };
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return { rooms: this.registry.roomCount, participants: this.registry.seatCount };
   }
 
   async healthy(): Promise<boolean> {

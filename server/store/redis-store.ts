@@ -5,7 +5,7 @@ import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
+import { DEFAULT_KEY_PREFIX, KEY_PARTS, RedisKeys } from './redis/keys.js';
 import { connect, whenReady } from './redis/connect.js';
 import type { LuaScript, Reply } from './redis/lua-script.js';
 import { RoomChannels } from './redis/room-channels.js';
@@ -16,6 +16,7 @@ import {
   type RoomErrorCode,
   type RoomSignal,
   type RoomStore,
+  type StoreCounts,
 } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
@@ -29,6 +30,8 @@ export interface RedisStoreOptions extends RegistryOptions {
   sweepIntervalMs?: number;
   timers?: Timers;
   logger?: Logger;
+  /** Told how long each answered script took, for the operators' round-trip histogram. */
+  onRoundTrip?: (durationMs: number) => void;
 }
 
 // 1 s: covers clock skew between dynos and Redis's own expiry sampling; the sweep removes
@@ -153,6 +156,21 @@ export class RedisStore implements RoomStore {
     return this.channels.on(room, listener);
   }
 
+  async counts(): Promise<StoreCounts> {
+    if (this.closed) throw new RoomError('unavailable');
+    try {
+      // The rooms index holds each room's last possible moment, so entries past now are live
+      // rooms (as MAX_ROOMS counts them); the presence index holds one entry per seat.
+      const [rooms, participants] = await Promise.all([
+        this.redis.zcount(`${this.keys.prefix}${KEY_PARTS.rooms}`, `(${this.now()}`, '+inf'),
+        this.redis.zcard(`${this.keys.prefix}${KEY_PARTS.presence}`),
+      ]);
+      return { rooms, participants };
+    } catch {
+      throw new RoomError('unavailable');
+    }
+  }
+
   async healthy(): Promise<boolean> {
     if (this.closed || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return false;
     try {
@@ -176,7 +194,10 @@ export class RedisStore implements RoomStore {
   private async run(script: LuaScript, ...args: Array<string | number>): Promise<Reply> {
     if (this.closed) throw new RoomError('unavailable');
     try {
-      return await script.run(this.redis, [...this.common(), ...args]);
+      const started = performance.now();
+      const reply = await script.run(this.redis, [...this.common(), ...args]);
+      this.options.onRoundTrip?.(performance.now() - started);
+      return reply;
     } catch (error) {
       if (error instanceof RoomError) throw error;
       // A script error (a bug, not an outage) is worth a line; the message may quote arguments, so only its name.

@@ -42,10 +42,17 @@ export interface RoomStore {
   closePoll(room: string, participant: string, leaseId: string): Promise<void>;
   /** Listens for a room's signals; returns the function that stops listening. */
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void;
+  /** Live rooms and seated participants, for the operators' gauges (GET /metrics). */
+  counts(): Promise<StoreCounts>;
   /** True while the backend answers (for /healthz). */
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+export interface StoreCounts {
+  rooms: number;
+  participants: number;
 }
 
 /** 'events': something was appended. 'poll': a participant opened a poll (older ones give way). */

@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ChatEvent } from '../../server/protocol.js';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from '../../server/store/redis/keys.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { until } from '../support/until.js';
 
+// One key prefix per test file, shared by the instances it starts (they must see one another's
+// rooms), so a developer's own server on the same database (prefix phc:) never sweeps them.
+const TEST_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
+
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
-  return { REDIS_URL: redisUrl, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
+  return { REDIS_URL: redisUrl, REDIS_PREFIX: TEST_PREFIX, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
 }
 
 export interface Instance extends SpawnedServer {

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       roomsPerMinute: 30,
       trustProxy: false,
       redisUrl: undefined,
+      redisPrefix: 'phc:',
+      metricsToken: undefined,
       webConcurrency: 1,
       logRequests: false,
     });
@@ -25,8 +27,8 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true' });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', webConcurrency: 4, logRequests: true });
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true' });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true });
   });
 
   it.each([
@@ -43,6 +45,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true or false/],
     [{ REDIS_URL: 'http://x' }, /^REDIS_URL must start with redis:\/\//],
     [{ WEB_CONCURRENCY: '0' }, /^WEB_CONCURRENCY must be between 1/],
+    [{ REDIS_PREFIX: 'a{b}' }, /^REDIS_PREFIX must be 1-64 letters/],
+    [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN must be at least 16/],
+    [{ METRICS_TOKEN: 'has spaces in it, sixteen+' }, /^METRICS_TOKEN must be at least 16/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -34,17 +34,37 @@ function redisOptions(url: string): RedisOptions {
 export function connect(url: string, role: string, logger: Logger): Redis {
   const client = new Redis(url, redisOptions(url));
   let down = false;
+  let everReady = false;
   client.on('error', (error: Error & { code?: string }) => {
     if (down) return;
     down = true;
-    logger.log('warn', 'redis unavailable', { role, errorName: error.name, code: error.code });
+    const hint = everReady ? undefined : tlsHint(url, error.code);
+    logger.log('warn', 'redis unavailable', { role, errorName: error.name, code: error.code, ...(hint === undefined ? {} : { hint }) });
   });
   client.on('ready', () => {
+    everReady = true;
     if (!down) return;
     down = false;
     logger.log('info', 'redis ready', { role });
   });
   return client;
+}
+
+/**
+ * A TLS mismatch never says so: a rediss:// client talking to plain Redis waits for a
+ * handshake that never comes (ETIMEDOUT), and plain RESP sent to a TLS port is dropped
+ * (ECONNRESET). Either, before the first successful connection, is most likely that; the
+ * line says so, without the URL (it may carry a password).
+ */
+export function tlsHint(url: string, code: string | undefined): string | undefined {
+  const tls = url.startsWith('rediss://');
+  if (tls && (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPROTO' || code?.startsWith('ERR_SSL_'))) {
+    return 'REDIS_URL is rediss:// (TLS) but no TLS handshake completed: if the host and port are right, this Redis likely speaks plain TCP; use redis://';
+  }
+  if (!tls && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    return 'REDIS_URL is redis:// (plain TCP) and the server dropped the connection at once: if the host and port are right, this Redis likely requires TLS; use rediss://';
+  }
+  return undefined;
 }
 
 /** Resolves when the client is ready or `timeoutMs` passed, whichever comes first. */
