@@ -61,7 +61,8 @@ export class NodeTerminal implements TerminalPort {
     this.#entered = false;
     // After a hangup the terminal is gone and both calls may fail; there is nothing left to restore then.
     try {
-      this.write(RESET_STYLE + SHOW_CURSOR + LEAVE_ALT_SCREEN);
+      // Shown after leaving the alternate screen, so the shell's cursor is visible even on a terminal that keeps cursor state per screen.
+      this.write(RESET_STYLE + LEAVE_ALT_SCREEN + SHOW_CURSOR);
     } catch {
       /* terminal gone */
     }

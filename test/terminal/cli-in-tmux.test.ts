@@ -73,6 +73,7 @@ describe.skipIf(!available)('phantachat in a real terminal (tmux)', () => {
     expect(exited).toBe('0');
     const modes = await waitFor('the terminal modes', async () => /(\S.*) :MODES/u.exec(await screen())?.[1]);
     expect(modes.trim()).toBe('icanon echo');
+    expect(await pane.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');
     // Back on the main screen: the shell's own line is there again, the chat's frame is not.
     expect(await screen()).toContain('--name Ann');
     expect(await screen()).not.toContain('Ctrl-C leaves');

@@ -30,6 +30,12 @@ export class TmuxPane {
     await this.#tmux('new-session', '-d', '-s', 'chat', '-x', String(columns), '-y', String(rows), 'sh');
   }
 
+  /** A tmux format about the pane, e.g. '#{pane_pid}' or '#{alternate_on} #{cursor_flag}'. */
+  async format(format: string): Promise<string> {
+    const { stdout } = await this.#tmux('display-message', '-p', '-t', 'chat', format);
+    return stdout.trim();
+  }
+
   /** Types `text` literally, as a person would. */
   type(text: string): Promise<void> {
     return this.#tmux('send-keys', '-t', 'chat', '-l', text).then(() => undefined);
