@@ -79,4 +79,26 @@ describe.skipIf(!available)('phantachat in a real terminal (tmux)', () => {
     expect(await screen()).not.toContain('Ctrl-C leaves');
     await waitFor("Ann's leave at Bo", () => bo.events.some((e) => e.type === 'leave' && e.from === ann));
   });
+
+  it('asks for a name when none is given, and joins under it', { timeout: 60_000 }, async () => {
+    const created = await fetch(`${server.url}/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const other = new HttpParticipant(server.url, ((await created.json()) as { room: string }).room);
+    await other.join('Cy');
+    const prompted = new TmuxPane({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color' });
+    try {
+      await prompted.start(80, 24);
+      await prompted.type(`${process.execPath} --import tsx client/terminal/main.ts ${server.url}/${other.room}`);
+      await prompted.press('Enter');
+      await waitFor('the name prompt', async () => (await prompted.capture()).some((row) => row.startsWith('Your name')), 30_000);
+      await prompted.type('Zed');
+      await prompted.press('Enter');
+      await waitFor('Zed in the room', () => other.events.some((e) => e.type === 'join' && e.name === 'Zed'));
+      await waitFor('the chat screen', async () => (await prompted.capture()).includes('Zed (you)'));
+      await prompted.press('C-c');
+      await waitFor("Zed's leave", () => other.events.some((e) => e.type === 'leave' && e.name === 'Zed'));
+    } finally {
+      await prompted.kill();
+      await other.stop();
+    }
+  });
 });
