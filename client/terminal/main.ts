@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { constants } from 'node:os';
 import { ApiClient } from '../core/api-client.js';
 import { Session } from '../core/session.js';
 import { parseCommand, USAGE, type Command } from './cli-args.js';
+import { ExitGuard } from './exit-guard.js';
 import { promptName } from './name-prompt.js';
 import { nodeIo } from './node-io.js';
 import { NodeTerminal } from './node-terminal.js';
@@ -61,33 +61,26 @@ async function joinRoom(command: Extract<Command, { kind: 'join' }>, api: ApiCli
 
   const terminal = new NodeTerminal(stdin, stdout);
   const chat = new TerminalChat({ io, api, session, join: session.joined!, terminal, roomUrl: `${command.baseUrl}/${command.room}` });
-  let signalled: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalled ??= signal;
+  const guard = new ExitGuard(process, (cause) => {
+    if (cause.kind === 'error') {
+      // Restore first: an error message printed into raw mode on the alternate screen is lost.
+      terminal.restore();
+      complain(`stopped by an internal error: ${cause.error instanceof Error ? cause.error.message : String(cause.error)}`);
+    }
     void chat.quit();
-  };
-  const onCrash = (error: unknown): void => {
-    // Restore first: an error message printed into raw mode on the alternate screen is lost.
-    terminal.restore();
-    complain(`stopped by an internal error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = EXIT_FAILED;
-    void chat.quit();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  });
   // A closed terminal fails writes with EIO/EPIPE: that is a hangup, not a crash.
-  stdout.on('error', () => onSignal('SIGHUP'));
+  const onWriteError = (): void => void chat.quit();
+  stdout.on('error', onWriteError);
   try {
     chat.start();
     const end = await chat.done;
     if (end === 'full') complain('someone took your seat while you were away; this room is full now.');
     if (end === 'vanished') complain('this chat has vanished.');
-    if (signalled) return 128 + constants.signals[signalled];
-    return end === 'left' ? 0 : EXIT_FAILED;
+    return guard.exitCode() ?? (end === 'left' ? 0 : EXIT_FAILED);
   } finally {
-    for (const signal of signals) process.off(signal, onSignal);
+    guard.dispose();
+    stdout.off('error', onWriteError);
     terminal.restore();
   }
 }
@@ -113,7 +106,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(process.exitCode ?? code),
+  (code) => process.exit(code),
   (error: unknown) => {
     complain(error instanceof Error ? error.message : String(error));
     process.exit(EXIT_FAILED);
