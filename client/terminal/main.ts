@@ -7,6 +7,7 @@ import { promptName } from './name-prompt.js';
 import { nodeIo } from './node-io.js';
 import { NodeTerminal } from './node-terminal.js';
 import { TerminalChat } from './terminal-chat.js';
+import { printable } from './text-cells.js';
 
 // sysexits-style codes: 2 for a usage error, 1 for anything the room or network did.
 const EXIT_USAGE = 2;
@@ -16,8 +17,9 @@ function say(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Error sentences may come from the server: written only once no control character is left in them. */
 function complain(text: string): void {
-  process.stderr.write(`phantachat: ${text}\n`);
+  process.stderr.write(`phantachat: ${printable(text)}\n`);
 }
 
 async function createRoom(command: Extract<Command, { kind: 'new' }>, api: ApiClient): Promise<number> {

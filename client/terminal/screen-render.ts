@@ -54,7 +54,7 @@ export function renderScreen(view: ScreenView, size: ScreenSize): string[] {
   const own = laneLines(view.lanes.find((lane) => lane.self)!, textRows, width);
   while (body.length + own.length < laneRows) body.push('');
 
-  const header = sgr(BOLD) + truncate(`phantachat  ${view.roomUrl}`, width) + RESET_STYLE;
+  const header = sgr(BOLD) + truncate(printable(`phantachat  ${view.roomUrl}`), width) + RESET_STYLE;
   return [header, ...body, ...own, ...notices, statusLine(view, width)];
 }
 
