@@ -1,4 +1,5 @@
 import type {
+  CreateRoomResponse,
   JoinResponse,
   PollResponse,
   PresenceState,
@@ -35,6 +36,11 @@ export class ApiClient {
   constructor(io: Io, baseUrl = '') {
     this.#io = io;
     this.#baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** POST /rooms; `capacity` undefined leaves it to the server's ROOM_CAPACITY. */
+  createRoom(capacity: number | undefined): Promise<ApiResult<CreateRoomResponse>> {
+    return this.#request('POST', '/rooms', { body: capacity === undefined ? {} : { capacity } });
   }
 
   getRoom(room: string): Promise<ApiResult<RoomResponse>> {
