@@ -1,7 +1,5 @@
+import { TEXT_MAX_CHARS } from '../../server/protocol.js';
 import { el } from './dom.js';
-
-/** A paste goes out as one chunk of at most this many characters (the protocol's send limit). */
-export const MAX_PASTE_CHARS = 1000;
 
 // Every way of taking text away. The field is emptied after each keystroke anyway,
 // so these would find nothing to delete, but an IME or undo stack might disagree.
@@ -56,6 +54,7 @@ export class TypingInput {
     const text = this.element.value;
     if (text === '') return;
     this.element.value = '';
-    this.#onText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text);
+    // A paste goes out as one chunk of at most the protocol's send limit.
+    this.#onText(text.length > TEXT_MAX_CHARS ? text.slice(0, TEXT_MAX_CHARS) : text);
   }
 }
