@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Config } from './config.js';
+import { ByteBudget } from './domain/byte-budget.js';
 import { createApiRouter } from './http/api-router.js';
 import { errorHandler } from './http/error-handler.js';
 import { createHotRoutes, type HotRoutes } from './http/hot-routes.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   hub?: PollHub;
   /** The clock for rate limits (the store has its own). */
   now?: () => number;
+  /** PROCESS_IMAGE_BYTES; pass the memory store's own so live images and uploads share it. */
+  imageBudget?: ByteBudget;
 }
 
 /**
@@ -45,11 +48,11 @@ class PhantachatApp extends Koa {
 }
 
 /** The Phantachat app as a value: it never listens (server/main.ts does). */
-export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes) }: AppDeps): Koa {
   const app = new PhantachatApp(config.trustProxy, createHotRoutes({ config, store, hub, logger }));
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
-  const api = createApiRouter({ config, store, roomIds, rooms });
+  const api = createApiRouter({ config, store, roomIds, rooms, images: { imageBudget, now } });
   const pages = createPageRouter({ config, store, roomIds, rooms });
 
   app.use(requestLog(logger));

@@ -16,6 +16,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** Worker processes; used only with REDIS_URL (the memory store cannot be shared). */
   webConcurrency: number;
+  /** Images (issue 10): largest upload, largest width or height, uploads per participant per minute, byte budgets. */
+  imageMaxBytes: number;
+  imageMaxPixels: number;
+  imagesPerMinute: number;
+  roomImageBytes: number;
+  processImageBytes: number;
 }
 
 /** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
@@ -55,6 +61,23 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: redisUrl(env),
     // Heroku sets it from the dyno size.
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),
+    ...imageSettings(env),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/** Image limits; each budget must hold at least one largest image, or every upload would be refused. */
+function imageSettings(env: Env): Pick<Config, 'imageMaxBytes' | 'imageMaxPixels' | 'imagesPerMinute' | 'roomImageBytes' | 'processImageBytes'> {
+  const imageMaxBytes = integer(env, 'IMAGE_MAX_BYTES', 2 * MIB, 1);
+  const roomImageBytes = integer(env, 'ROOM_IMAGE_BYTES', 8 * MIB, imageMaxBytes);
+  const processImageBytes = integer(env, 'PROCESS_IMAGE_BYTES', 64 * MIB, imageMaxBytes);
+  return {
+    imageMaxBytes,
+    imageMaxPixels: integer(env, 'IMAGE_MAX_PIXELS', 4096, 1, 65_535),
+    imagesPerMinute: integer(env, 'IMAGES_PER_MINUTE', 10, 1),
+    roomImageBytes,
+    processImageBytes,
   };
 }
 

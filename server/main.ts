@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { ByteBudget } from './domain/byte-budget.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { PollHub } from './http/poll-hub.js';
@@ -65,9 +66,11 @@ function runPrimary(workers: number, roomSalt: string): void {
 
 /** One server process: the whole app when alone, or one cluster worker. */
 async function serve(config: Config): Promise<void> {
-  const store = await createStore(config, Date.now, logger);
+  // One budget for the process's image bytes: uploads being read and, in memory, live images.
+  const imageBudget = new ByteBudget(config.processImageBytes);
+  const store = await createStore(config, Date.now, logger, imageBudget);
   const hub = new PollHub(store);
-  const app = createApp({ config, store, hub, logger });
+  const app = createApp({ config, store, hub, logger, imageBudget });
   const server = createHttpServer(app, config);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;

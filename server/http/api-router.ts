@@ -8,6 +8,7 @@ import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
 import type { RoomFactory } from './room-factory.js';
+import { registerImageRoutes, type ImageRouteDeps } from './image-routes.js';
 import { bearerToken, seatedRoomId } from './request-params.js';
 import { jsonObject, nameFrom, parseBody, presenceFrom } from './request-body.js';
 
@@ -16,10 +17,11 @@ export interface ApiDeps {
   store: RoomStore;
   roomIds: RoomIds;
   rooms: RoomFactory;
+  images: Omit<ImageRouteDeps, 'config' | 'store'>;
 }
 
 /** The JSON API of protocol v1 (docs/protocol.md), but for poll and send: hot-routes.ts answers those. */
-export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Router {
+export function createApiRouter({ config, store, roomIds, rooms, images }: ApiDeps): Router {
   const router = new Router();
   const body = parseBody();
   const timing = { ttlMs: config.messageTtlMs, holdMs: config.pollHoldMs };
@@ -78,6 +80,8 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
     await store.leave(room, bearerToken(ctx.get('Authorization'), leaveBodyToken(ctx)));
     ctx.status = 204;
   });
+
+  registerImageRoutes(router, { config, store, ...images });
 
   return router;
 }

@@ -2,7 +2,7 @@ import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { PresenceState } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
+import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult, SharedImage, StoredImage } from './room-store.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -55,6 +55,15 @@ export class MemoryStore implements RoomStore {
 
   async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
     return this.settle(() => this.registry.send(room, token, text, seq));
+  }
+
+  async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
+    const event = this.settle(() => this.registry.shareImage(room, token, image));
+    return { id: event.id, expiresAt: event.expiresAt };
+  }
+
+  async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
+    return this.settle(() => this.registry.getImage(room, token, imageId));
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {

@@ -1,5 +1,8 @@
 import type { ChatEvent, ParticipantInfo, PresenceState } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
+import type { StoredImage } from '../domain/room-images.js';
+
+export type { StoredImage } from '../domain/room-images.js';
 
 export { RoomError, type RoomErrorCode } from '../domain/room-error.js';
 
@@ -21,6 +24,14 @@ export interface RoomStore {
    * one is a retry: no new event, and the id of the last accepted one is returned.
    */
   send(room: string, token: string, text: string, seq?: number): Promise<SendResult>;
+  /**
+   * Appends an `image` event and keeps the bytes until its `expiresAt`, when they go with
+   * the event. Rejects 'room-busy', 'room-images-full' (ROOM_IMAGE_BYTES) or, in memory,
+   * 'server-images-full' (PROCESS_IMAGE_BYTES).
+   */
+  shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage>;
+  /** A live image of the room, for a participant's token; undefined once expired. Rejects 'bad-token'. */
+  getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined>;
   /** Emits `away` or `back` only when the state changes. */
   setPresence(room: string, token: string, state: PresenceState): Promise<void>;
   /** Emits `leave`, frees the seat and kills the token. */
@@ -64,6 +75,12 @@ export interface JoinResult extends RoomSnapshot {
 
 export interface SendResult {
   id: string;
+}
+
+/** The `image` event's id (a cursor) and when it, and the bytes, expire. */
+export interface SharedImage {
+  id: string;
+  expiresAt: number;
 }
 
 export interface ReadResult {

@@ -1,0 +1,64 @@
+import type Router from '@koa/router';
+import type { Config } from '../config.js';
+import type { ByteBudget } from '../domain/byte-budget.js';
+import { randomId } from '../domain/random-id.js';
+import { RateLimiter } from '../domain/rate-limiter.js';
+import { readImageBody } from '../images/image-body.js';
+import { checkImage, declaredImageType } from '../images/image-check.js';
+import type { ImageUploadResponse } from '../protocol.js';
+import type { RoomStore } from '../store/room-store.js';
+import { HttpError } from './http-error.js';
+import { bearerToken, seatedRoomId } from './request-params.js';
+
+export interface ImageRouteDeps {
+  config: Config;
+  store: RoomStore;
+  /** PROCESS_IMAGE_BYTES: uploads being read hold their bytes here. */
+  imageBudget: ByteBudget;
+  now: () => number;
+}
+
+// 16 random bytes: an image URL is as unguessable as a room's, and it also needs a token.
+const IMAGE_ID_BYTES = 16;
+const IMAGE_ID = /^[A-Za-z0-9_-]{22}$/;
+const MINUTE_MS = 60_000;
+
+/** POST /rooms/:room/images and GET /rooms/:room/images/:id (docs/protocol.md, "Images"). */
+export function registerImageRoutes(router: Router, { config, store, imageBudget, now }: ImageRouteDeps): void {
+  // Per participant and process: with several instances a participant's rate is per instance.
+  const uploads = new RateLimiter(config.imagesPerMinute, MINUTE_MS);
+
+  router.post('/rooms/:room/images', async (ctx) => {
+    const room = seatedRoomId(ctx.params.room);
+    const token = bearerToken(ctx.get('Authorization'));
+    const declared = declaredImageType(ctx.get('Content-Type'));
+    // Who is asking is settled before a single byte of the body is read.
+    const seat = await store.authenticate(room, token);
+    const waitMs = uploads.take(`${room} ${seat.participant}`, now());
+    if (waitMs > 0) {
+      throw new HttpError(429, `At most ${config.imagesPerMinute} images a minute; wait and try again.`, { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+    }
+    const body = await readImageBody(ctx.req, config.imageMaxBytes, imageBudget);
+    try {
+      const sniffed = checkImage(body.data, declared, config.imageMaxPixels);
+      const id = randomId(IMAGE_ID_BYTES);
+      const info = { id, type: sniffed.type, bytes: body.data.byteLength, width: sniffed.width, height: sniffed.height };
+      const shared = await store.shareImage(room, token, { info, data: body.data });
+      ctx.status = 201;
+      ctx.body = { id, expiresAt: shared.expiresAt } satisfies ImageUploadResponse;
+    } finally {
+      body.release();
+    }
+  });
+
+  router.get('/rooms/:room/images/:id', async (ctx) => {
+    const room = seatedRoomId(ctx.params.room);
+    const token = bearerToken(ctx.get('Authorization'));
+    const id = ctx.params.id ?? '';
+    const image = IMAGE_ID.test(id) ? await store.getImage(room, token, id) : await store.authenticate(room, token).then(() => undefined);
+    if (image === undefined) throw new HttpError(404, 'This image has vanished.');
+    ctx.body = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+    ctx.type = image.info.type;
+    ctx.set('Content-Disposition', 'inline');
+  });
+}
