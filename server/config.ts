@@ -67,11 +67,15 @@ export function loadConfig(env: Env = process.env): Config {
 
 const MIB = 1024 * 1024;
 
-/** Image limits; each budget must hold at least one largest image, or every upload would be refused. */
+/**
+ * Image limits; each budget must hold at least one largest image, or every upload would be
+ * refused. The process budget holds two: in memory, an accepted upload is counted while it
+ * is read and again by the store that keeps it, until the upload's own hold is given back.
+ */
 function imageSettings(env: Env): Pick<Config, 'imageMaxBytes' | 'imageMaxPixels' | 'imagesPerMinute' | 'roomImageBytes' | 'processImageBytes'> {
   const imageMaxBytes = integer(env, 'IMAGE_MAX_BYTES', 2 * MIB, 1);
   const roomImageBytes = integer(env, 'ROOM_IMAGE_BYTES', 8 * MIB, imageMaxBytes);
-  const processImageBytes = integer(env, 'PROCESS_IMAGE_BYTES', 64 * MIB, imageMaxBytes);
+  const processImageBytes = integer(env, 'PROCESS_IMAGE_BYTES', 64 * MIB, 2 * imageMaxBytes);
   return {
     imageMaxBytes,
     imageMaxPixels: integer(env, 'IMAGE_MAX_PIXELS', 4096, 1, 65_535),
