@@ -84,6 +84,16 @@ describe.each(storeFactories)('images ($name store)', (factory) => {
       expect(await imageEvents()).toEqual([]);
     });
 
+    it('logs the route pattern only: never the room, the image id, its bytes or a refused body', async () => {
+      const marker = Buffer.from('SECRET-PIXELS-0123456789');
+      const { body } = await upload(png(8, 8, { payload: marker }), 'image/png').expect(201);
+      await fetchImage(body.id, bob.token).expect(200);
+      await upload(Buffer.from('SECRET-TEXT-as-image'), 'image/png').expect(415);
+      const logs = h.logs.join('\n');
+      expect(logs).toContain('/rooms/:room/images/:id');
+      for (const secret of [room, body.id, 'SECRET-PIXELS', 'SECRET-TEXT', ann.token]) expect(logs).not.toContain(secret);
+    });
+
     it('takes a body of exactly IMAGE_MAX_BYTES', async () => {
       await upload(pngOfSize(4096), 'image/png').expect(201);
     });
