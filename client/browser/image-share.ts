@@ -87,6 +87,8 @@ export class ImageShare {
     this.#picker.status('Sharing your image…');
     try {
       const image = await reencodeImage(this.#options.doc, file);
+      // The page may have left the conversation while the picture was being drawn: its seat is gone.
+      if (this.#stopped()) return;
       if (!image) return this.#picker.status('That picture could not be read, or stays too large even made smaller.');
       const result = await this.#client.upload(this.#options.room, this.#options.seat.token(), image, 'image/jpeg');
       if (this.#stopped()) return;
