@@ -1,7 +1,6 @@
 import type { ChatEvent } from '../../server/protocol.js';
 import { ImageClient } from '../core/image-client.js';
 import type { Io } from '../core/io.js';
-import type { Seat } from '../core/session.js';
 import { reencodeImage } from './image-encoder.js';
 import { ImageLane } from './image-lane.js';
 import { ImagePicker } from './image-picker.js';
@@ -11,7 +10,8 @@ export interface ImageShareOptions {
   doc: Document;
   io: Io;
   room: string;
-  seat: Seat;
+  /** The session: its current token (it may change when the seat is renewed). */
+  seat: { token(): string };
   isOwn(participant: string): boolean;
   ownName: string;
   /** The room's MESSAGE_TTL_MS: a picture is on screen as long as the server keeps it. */

@@ -33,8 +33,9 @@ export function registerImageRoutes(router: Router, { config, store, imageBudget
     const token = bearerToken(ctx.get('Authorization'));
     const declared = declaredImageType(ctx.get('Content-Type'));
     // Who is asking is settled before a single byte of the body is read.
-    const seat = await store.authenticate(room, token);
-    const waitMs = uploads.take(`${room} ${seat.participant}`, now());
+    await store.authenticate(room, token);
+    // A token is one seat: a participant who rejoins has a new seat, and a new count, either way.
+    const waitMs = uploads.take(`${room} ${token}`, now());
     if (waitMs > 0) {
       throw new HttpError(429, `At most ${config.imagesPerMinute} images a minute; wait and try again.`, { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
     }
