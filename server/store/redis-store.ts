@@ -137,13 +137,13 @@ export class RedisStore implements RoomStore {
 
   async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
     const reply = await this.runBuffer(scripts.getImageScript, room, hashToken(token), imageId);
-    const [status, type, data] = Array.isArray(reply) ? reply : [];
+    const [status, type, width, height, data] = Array.isArray(reply) ? reply : [];
     const code = Buffer.isBuffer(status) ? status.toString() : '';
     if (code === 'gone') return undefined;
     ok([code]);
     if (!Buffer.isBuffer(type) || !Buffer.isBuffer(data)) throw new Error('unexpected image reply');
-    // width and height are not needed to answer a fetch; the event carries them.
-    return { info: { id: imageId, type: type.toString() as ImageType, bytes: data.byteLength, width: 0, height: 0 }, data };
+    const info = { id: imageId, type: type.toString() as ImageType, bytes: data.byteLength, width: Number(String(width)), height: Number(String(height)) };
+    return { info, data };
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {

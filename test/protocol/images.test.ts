@@ -94,6 +94,15 @@ describe.each(storeFactories)('images ($name store)', (factory) => {
       for (const secret of [room, body.id, 'SECRET-PIXELS', 'SECRET-TEXT', ann.token]) expect(logs).not.toContain(secret);
     });
 
+    it('keeps the stored image as the event describes it', async () => {
+      const bytes = jpeg(320, 240);
+      const { body } = await upload(bytes, 'image/jpeg').expect(201);
+      expect(await h.store.getImage(room, bob.token, body.id)).toEqual({
+        info: { id: body.id, type: 'image/jpeg', bytes: bytes.length, width: 320, height: 240 },
+        data: expect.anything(),
+      });
+    });
+
     it('takes a body of exactly IMAGE_MAX_BYTES', async () => {
       await upload(pngOfSize(4096), 'image/png').expect(201);
     });

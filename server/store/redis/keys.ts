@@ -6,7 +6,7 @@
  *   <prefix>room:{id}    hash: cap, epoch, seq, idle (absent while seated)
  *   <prefix>seats:{id}   hash: participant id -> seat JSON
  *   <prefix>events:{id}  sorted set: score seq, member event JSON
- *   <prefix>image:{id}:<image id>   hash: t content type, b the bytes (dies with its event)
+ *   <prefix>image:{id}:<image id>   hash: t content type, w width, h height, b the bytes (dies with its event)
  *   <prefix>signal:{id}  pub/sub channel: "events" | "poll <participant> <leaseId>"
  * Global deadline indexes (sorted sets scored by the store clock's ms):
  *   <prefix>rooms        room id -> the room's last possible moment (counts live rooms)
