@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { Config } from './config.js';
+import { ByteBudget } from './domain/byte-budget.js';
 import { apiDispatch, nothingHere } from './http/api-dispatch.js';
 import { createApiRoutes } from './http/api-routes.js';
 import { errorHandler } from './http/error-handler.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   now?: () => number;
   /** What the app reports to operators; GET /metrics is served only with config.metricsToken set. */
   metrics?: Metrics;
+  /** PROCESS_IMAGE_BYTES; pass the memory store's own so live images and uploads share it. */
+  imageBudget?: ByteBudget;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface AppDeps {
  * Every request, poll and send included, runs this one middleware chain, so whatever a
  * deployer puts in front (`app.middleware.unshift(fn)`: CORS, metrics, a request id) sees all.
  */
-export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes) }: AppDeps): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
@@ -43,7 +46,7 @@ export function createApp({ config, store, logger = silentLogger, metrics = noop
   if (config.logRequests) app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
-  app.use(apiDispatch(createApiRoutes({ config, store, hub, roomIds, rooms })));
+  app.use(apiDispatch(createApiRoutes({ config, store, hub, roomIds, rooms, images: { imageBudget, now } })));
   app.use(async function notFound(ctx, next) {
     await next();
     if (ctx.status === 404 && ctx.body == null) throw nothingHere();

@@ -23,6 +23,12 @@ export interface Config {
   webConcurrency: number;
   /** A log line per request; errors and lifecycle lines are logged regardless. */
   logRequests: boolean;
+  /** Images (issue 10): largest upload, largest width or height, uploads per participant per minute, byte budgets. */
+  imageMaxBytes: number;
+  imageMaxPixels: number;
+  imagesPerMinute: number;
+  roomImageBytes: number;
+  processImageBytes: number;
 }
 
 /** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
@@ -66,6 +72,27 @@ export function loadConfig(env: Env = process.env): Config {
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),
     // Off: Heroku's router already logs every request, and a line per poll and send cost 9 % of CPU.
     logRequests: boolean(env, 'LOG_REQUESTS', false),
+    ...imageSettings(env),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Image limits; each budget must hold at least one largest image, or every upload would be
+ * refused. The process budget holds two: in memory, an accepted upload is counted while it
+ * is read and again by the store that keeps it, until the upload's own hold is given back.
+ */
+function imageSettings(env: Env): Pick<Config, 'imageMaxBytes' | 'imageMaxPixels' | 'imagesPerMinute' | 'roomImageBytes' | 'processImageBytes'> {
+  const imageMaxBytes = integer(env, 'IMAGE_MAX_BYTES', 2 * MIB, 1);
+  const roomImageBytes = integer(env, 'ROOM_IMAGE_BYTES', 8 * MIB, imageMaxBytes);
+  const processImageBytes = integer(env, 'PROCESS_IMAGE_BYTES', 64 * MIB, 2 * imageMaxBytes);
+  return {
+    imageMaxBytes,
+    imageMaxPixels: integer(env, 'IMAGE_MAX_PIXELS', 4096, 1, 65_535),
+    imagesPerMinute: integer(env, 'IMAGES_PER_MINUTE', 10, 1),
+    roomImageBytes,
+    processImageBytes,
   };
 }
 

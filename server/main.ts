@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { ByteBudget } from './domain/byte-budget.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { PollHub } from './http/poll-hub.js';
@@ -70,9 +71,11 @@ function runPrimary(workers: number, roomSalt: string): void {
 async function serve(config: Config): Promise<void> {
   // Off unless METRICS_TOKEN is set: then every part of the app reports to one registry.
   const metrics = config.metricsToken === undefined ? noopMetrics : new PrometheusMetrics({ processMetrics: true });
-  const store = observeStore(await createStore(config, Date.now, logger, metrics), metrics);
+  // One budget for the process's image bytes: uploads being read and, in memory, live images.
+  const imageBudget = new ByteBudget(config.processImageBytes);
+  const store = observeStore(await createStore(config, Date.now, logger, metrics, imageBudget), metrics);
   const hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) });
-  const app = createApp({ config, store, hub, logger, metrics });
+  const app = createApp({ config, store, hub, logger, metrics, imageBudget });
   const server = createHttpServer(app, config);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;

@@ -15,7 +15,7 @@ export const NAME_MAX_CHARS = 32;
 /** Most events in one poll answer; the rest come with the next poll. */
 export const POLL_MAX_EVENTS = 500;
 
-export type EventType = 'text' | 'join' | 'leave' | 'away' | 'back';
+export type EventType = 'text' | 'join' | 'leave' | 'away' | 'back' | 'image';
 
 export interface ChatEvent {
   /** Equal to the cursor that follows this event, so a client can resume from any id. */
@@ -26,7 +26,27 @@ export interface ChatEvent {
   name: string;
   /** Present on `text` events only. */
   text?: string;
+  /** Present on `image` events only; the bytes are at GET /rooms/:room/images/:id until `expiresAt`. */
+  image?: ImageInfo;
   at: number;
+  expiresAt: number;
+}
+
+/** The only image types a room accepts; each is checked against the bytes' own magic number. */
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+
+/** What an `image` event says about its picture (never the bytes themselves). */
+export interface ImageInfo {
+  id: string;
+  type: ImageType;
+  bytes: number;
+  width: number;
+  height: number;
+}
+
+/** POST /rooms/:room/images -> 201; `id` is the image's id, for GET /rooms/:room/images/:id. */
+export interface ImageUploadResponse {
+  id: string;
   expiresAt: number;
 }
 

@@ -1,18 +1,19 @@
 import type { JoinResponse } from '../../server/protocol.js';
 import { ApiClient } from '../core/api-client.js';
 import { EventFeed } from '../core/event-feed.js';
-import type { Io } from '../core/io.js';
+import type { ImageIo } from '../core/image-client.js';
 import { Poller, type ConnectionState } from '../core/poller.js';
 import { Sender } from '../core/sender.js';
 import { Session } from '../core/session.js';
 import { ChatView } from './chat-view.js';
+import { ImageShare } from './image-share.js';
 import { fullView, vanishedView } from './end-views.js';
 import { NameForm } from './name-form.js';
 import { rememberName, rememberedName } from './name-memory.js';
 
 export interface PageEnv {
   win: Window;
-  io: Io;
+  io: ImageIo;
 }
 
 /**
@@ -91,13 +92,29 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     room,
     cursor: join.cursor,
     holdMs: join.holdMs,
-    onEvents: (events) => view.show(feed.apply(events, io.now())),
+    onEvents: (events) => {
+      view.show(feed.apply(events, io.now()));
+      images.show(events);
+    },
     onConnection: (state) => {
       pollerState = state;
       showConnection();
     },
     onEnd: (reason) => end(reason),
   });
+
+  const images = new ImageShare({
+    doc,
+    io,
+    room,
+    seat: session,
+    isOwn: (id) => session.isOwn(id),
+    ownName: join.name,
+    ttlMs: join.ttlMs,
+    reducedMotion: win.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
+    laneOf: (id, name) => view.laneElement(id, name),
+  });
+  view.element.append(images.element);
 
   const postPresence = (): void => {
     if (ended) return;
@@ -125,6 +142,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     ended = true;
     poller.stop();
     sender.stop();
+    images.stop();
     session.end();
     doc.removeEventListener('visibilitychange', postPresence);
     doc.removeEventListener('click', focusOnTap);

@@ -72,6 +72,12 @@ export class ChatView {
     this.#notices.setAlone(this.#present.size === 0);
   }
 
+  /** Where a shared picture goes: the lane of `id` (SELF for yours), made if needed. */
+  laneElement(id: string, name: string): HTMLElement | undefined {
+    if (id !== SELF) this.#arrive({ id, name });
+    return this.#board.laneElement(id);
+  }
+
   connection(state: ConnectionState): void {
     this.#notices.connection(state);
   }

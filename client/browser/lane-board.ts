@@ -74,6 +74,11 @@ export class LaneBoard {
     this.#others.append(lane.element);
   }
 
+  /** The lane's element (for a shared picture, issue 10), if the lane exists. */
+  laneElement(id: string): HTMLElement | undefined {
+    return this.#lanes.get(id)?.element;
+  }
+
   removeLane(id: string): void {
     const lane = this.#lanes.get(id);
     if (!lane || id === SELF) return;

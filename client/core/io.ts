@@ -21,8 +21,8 @@ export type IoResponse = Pick<Response, 'ok' | 'status' | 'text'>;
 /** Opaque: browsers return numbers, Node returns objects. */
 export type TimerHandle = unknown;
 
-/** The host's own globals (works in browsers and Node 20). */
-export function hostIo(): Io {
+/** The host's own globals (works in browsers and Node 20); its responses are whole WHATWG Responses. */
+export function hostIo(): Io & { fetch(url: string, init: RequestInit): Promise<Response> } {
   return {
     fetch: (url, init) => globalThis.fetch(url, init),
     setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),

@@ -8,6 +8,8 @@ export type RoomErrorCode =
   | 'bad-token'
   | 'room-busy' // the room's buffer holds ROOM_MAX_EVENTS live events
   | 'server-full' // MAX_ROOMS rooms exist
+  | 'room-images-full' // the room's live images hold ROOM_IMAGE_BYTES
+  | 'server-images-full' // this process holds PROCESS_IMAGE_BYTES of images
   | 'unavailable'; // the store's backend (Redis) does not answer
 
 export class RoomError extends Error {

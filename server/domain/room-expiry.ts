@@ -5,6 +5,8 @@ import type { Room, Seat } from './room.js';
 export interface ExpiryActions {
   /** The seat's presence ran out: unseat it (emitting `leave`). */
   unseat(seat: Seat, now: number): void;
+  /** Some of the room's events expired at `now`: what they held (image bytes) goes with them. */
+  eventsExpired(room: Room, now: number): void;
   /** The room stayed empty for `roomIdleMs`: forget it. */
   deleteRoom(room: Room): void;
   /** False for a room that was deleted (its deadlines may still pop). */
@@ -80,6 +82,7 @@ export class RoomExpiry {
     for (const room of this.events.popDue(now)) {
       due += 1;
       room.buffer.expire(now);
+      actions.eventsExpired(room, now);
       const next = room.buffer.nextExpiryAt;
       if (next !== undefined) this.events.schedule(room, next);
     }

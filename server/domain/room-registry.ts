@@ -1,9 +1,11 @@
-import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { ChatEvent, ImageInfo, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { ByteBudget } from './byte-budget.js';
 import type { Cursor } from './cursor.js';
 import { RoomBuffer, type NewEvent } from './room-buffer.js';
 import { RoomError } from './room-error.js';
 import { RoomExpiry, type ExpiryActions } from './room-expiry.js';
 import type { Room, Seat } from './room.js';
+import { RoomImages, type StoredImage } from './room-images.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
 export interface RegistryOptions {
@@ -14,6 +16,10 @@ export interface RegistryOptions {
   maxEventsPerRoom: number;
   maxRooms: number;
   randomId?: RandomId;
+  /** Most live image bytes in one room (ROOM_IMAGE_BYTES); unlimited when absent. */
+  maxRoomImageBytes?: number;
+  /** The process's image bytes (PROCESS_IMAGE_BYTES), which live images hold until they expire. */
+  imageBudget?: ByteBudget;
 }
 
 /** A poll the registry opened: what it read, and the lease that keeps its participant present. */
@@ -41,6 +47,7 @@ export class RoomRegistry {
     this.expiryActions = {
       unseat: (seat, now) => this.unseat(seat, now),
       deleteRoom: (room) => this.deleteRoom(room),
+      eventsExpired: (room, now) => this.releaseImages(room, now),
       isLive: (room) => this.rooms.get(room.id) === room,
     };
   }
@@ -64,6 +71,7 @@ export class RoomRegistry {
       seats: new Map(),
       byToken: new Map(),
       buffer: new RoomBuffer(this.randomId(EPOCH_BYTES), this.options.ttlMs),
+      images: new RoomImages(),
       emptySince: undefined,
     };
     this.rooms.set(id, room);
@@ -121,6 +129,25 @@ export class RoomRegistry {
     if (seq !== undefined) seat.lastSeq = seq;
     seat.lastEventId = event.id;
     return { id: event.id };
+  }
+
+  /** Appends an `image` event and keeps the bytes until it expires, within the room's and the process's byte budgets. */
+  shareImage(id: string, token: string, image: StoredImage): ChatEvent {
+    const seat = this.seat(id, token);
+    const room = seat.room;
+    const bytes = image.data.byteLength;
+    if (room.buffer.size >= this.options.maxEventsPerRoom) throw new RoomError('room-busy');
+    if (room.images.bytes + bytes > (this.options.maxRoomImageBytes ?? Infinity)) throw new RoomError('room-images-full');
+    if (this.options.imageBudget?.take(bytes) === false) throw new RoomError('server-images-full');
+    const info: ImageInfo = { ...image.info };
+    const event = this.append(room, { type: 'image', from: seat.id, name: seat.name, image: info }, this.options.now());
+    room.images.add({ info, data: image.data }, event.expiresAt);
+    return event;
+  }
+
+  /** A live image of the token's room; undefined once it has expired (or was never there). */
+  getImage(id: string, token: string, imageId: string): StoredImage | undefined {
+    return this.seat(id, token).room.images.get(imageId, this.options.now());
   }
 
   /** True when the state changed (and an event was appended). */
@@ -189,7 +216,13 @@ export class RoomRegistry {
     return this.expiry.sweep(now, this.expiryActions);
   }
 
+  private releaseImages(room: Room, now: number): void {
+    const freed = room.images.expire(now);
+    if (freed > 0) this.options.imageBudget?.give(freed);
+  }
+
   private deleteRoom(room: Room): void {
+    this.releaseImages(room, Infinity);
     this.rooms.delete(room.id);
     this.expiry.roomDeleted(room);
   }

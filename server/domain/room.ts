@@ -1,5 +1,6 @@
 import type { PresenceState } from '../protocol.js';
 import type { RoomBuffer } from './room-buffer.js';
+import type { RoomImages } from './room-images.js';
 
 /** One room as this process holds it: who is seated, and its events. */
 export interface Room {
@@ -8,6 +9,8 @@ export interface Room {
   readonly seats: Map<string, Seat>;
   readonly byToken: Map<string, Seat>;
   readonly buffer: RoomBuffer;
+  /** The bytes of the room's live `image` events. */
+  readonly images: RoomImages;
   /** Set while nobody is seated. */
   emptySince: number | undefined;
 }

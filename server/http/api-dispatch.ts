@@ -2,8 +2,11 @@ import type { Context, Middleware } from 'koa';
 import { HttpError } from './http-error.js';
 import { nameRoute } from './route-name.js';
 
-/** Answers one method of one route; `room` is the decoded `:room` segment, if the path has one. */
-export type RouteHandler = (ctx: Context, room: string | undefined) => Promise<void>;
+/**
+ * Answers one method of one route; `room` is the decoded `:room` segment and `item` the
+ * decoded segment after the action (`:id` of an image), where the path has them.
+ */
+export type RouteHandler = (ctx: Context, room: string | undefined, item: string | undefined) => Promise<void>;
 
 export interface ApiRoute {
   readonly GET?: RouteHandler;
@@ -20,12 +23,15 @@ export interface ApiRoutes {
   '/rooms/:room/leave': ApiRoute;
   '/rooms/:room/send': ApiRoute;
   '/rooms/:room/poll': ApiRoute;
+  '/rooms/:room/images': ApiRoute;
+  '/rooms/:room/images/:id': ApiRoute;
 }
 
 type Pattern = keyof ApiRoutes;
 
-// `/rooms`, `/rooms/<room>` or `/rooms/<room>/<action>`, exactly: no trailing slash, no deeper path.
-const ROOMS_PATH = /^\/rooms(?:\/([^/]+)(?:\/([^/]+))?)?$/;
+// `/rooms`, `/rooms/<room>`, `/rooms/<room>/<action>` or `/rooms/<room>/<action>/<item>`,
+// exactly: no trailing slash, no deeper path.
+const ROOMS_PATH = /^\/rooms(?:\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?)?$/;
 // A Map, not an object literal: `/rooms/x/constructor` must not find Object.prototype's.
 const ACTIONS: ReadonlyMap<string, Pattern> = new Map([
   ['join', '/rooms/:room/join'],
@@ -33,7 +39,10 @@ const ACTIONS: ReadonlyMap<string, Pattern> = new Map([
   ['leave', '/rooms/:room/leave'],
   ['send', '/rooms/:room/send'],
   ['poll', '/rooms/:room/poll'],
+  ['images', '/rooms/:room/images'],
 ]);
+// The actions whose path takes one more segment, and the route that answers it.
+const ITEMS: ReadonlyMap<Pattern, Pattern> = new Map([['/rooms/:room/images', '/rooms/:room/images/:id']]);
 
 /** The sentence for a path nothing answers, API or not. */
 export const nothingHere = (): HttpError => new HttpError(404, 'There is nothing at this address.');
@@ -58,6 +67,7 @@ export function apiDispatch(routes: ApiRoutes): Middleware {
     const path = ctx.path;
     let pattern: Pattern | undefined;
     let room: string | undefined;
+    let item: string | undefined;
     if (path === '/healthz') pattern = '/healthz';
     else if (path.startsWith('/rooms')) {
       const match = ROOMS_PATH.exec(path);
@@ -67,6 +77,10 @@ export function apiDispatch(routes: ApiRoutes): Middleware {
       }
       room = match[1] === undefined ? undefined : decode(match[1]);
       pattern = match[1] === undefined ? '/rooms' : match[2] === undefined ? '/rooms/:room' : ACTIONS.get(match[2]);
+      if (pattern !== undefined && match[3] !== undefined) {
+        pattern = ITEMS.get(pattern);
+        item = decode(match[3]);
+      }
       if (pattern === undefined) throw nothingHere();
     } else return next();
 
@@ -74,7 +88,7 @@ export function apiDispatch(routes: ApiRoutes): Middleware {
     const { route, allow } = table.get(pattern)!;
     const method = ctx.method;
     const handler = method === 'GET' ? route.GET : method === 'POST' ? route.POST : undefined;
-    if (handler !== undefined) return handler(ctx, room);
+    if (handler !== undefined) return handler(ctx, room, item);
     if (method === 'OPTIONS') {
       ctx.status = 204;
       ctx.set('Allow', allow);

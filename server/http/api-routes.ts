@@ -6,7 +6,9 @@ import type { CreateRoomResponse, JoinResponse, RoomResponse } from '../protocol
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { ApiRoutes } from './api-dispatch.js';
+import { roomErrorHeaders } from './error-handler.js';
 import { HttpError } from './http-error.js';
+import { createImageRoutes, type ImageRouteDeps } from './image-routes.js';
 import type { PollHub } from './poll-hub.js';
 import type { RoomFactory } from './room-factory.js';
 import { bearerToken, cursorParam, holdParam, wellFormedRoomId } from './request-params.js';
@@ -18,10 +20,11 @@ export interface ApiDeps {
   hub: PollHub;
   roomIds: RoomIds;
   rooms: RoomFactory;
+  images: Omit<ImageRouteDeps, 'config' | 'store'>;
 }
 
 /** The JSON API of protocol v1 (docs/protocol.md); api-dispatch.ts routes to it. */
-export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps): ApiRoutes {
+export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: ApiDeps): ApiRoutes {
   const timing = { ttlMs: config.messageTtlMs, holdMs: config.pollHoldMs };
 
   return {
@@ -29,6 +32,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
       async GET(ctx) {
         const ok = await store.healthy();
         ctx.status = ok ? 200 : 503;
+        if (!ok) ctx.set(roomErrorHeaders('unavailable'));
         ctx.body = ok ? { ok: true } : { ok: false, error: 'The room store is unavailable.' };
       },
     },
@@ -112,6 +116,8 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms }: ApiDeps)
         });
       },
     },
+
+    ...createImageRoutes({ config, store, ...images }),
   };
 }
 

@@ -9,6 +9,8 @@ const ROOM_ERRORS: Record<RoomErrorCode, HttpError> = {
   'bad-token': new HttpError(401, 'This token is not (or no longer) seated in this room; join again.', { 'WWW-Authenticate': 'Bearer' }),
   'room-busy': new HttpError(429, 'This room holds too many live events; wait a few seconds and try again.', { 'Retry-After': '2' }),
   'server-full': new HttpError(429, 'This server holds as many rooms as it can; try again later.', { 'Retry-After': '60' }),
+  'room-images-full': new HttpError(429, 'This room holds as many image bytes as it may; wait until some vanish.', { 'Retry-After': '5' }),
+  'server-images-full': new HttpError(429, 'This server holds as many image bytes as it can; try again shortly.', { 'Retry-After': '5' }),
   'unavailable': new HttpError(503, 'The room store is unavailable; try again shortly.', { 'Retry-After': '1' }),
 };
 

@@ -1,7 +1,7 @@
 import type { Cursor } from '../domain/cursor.js';
 import { RoomError } from '../domain/room-error.js';
 import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
-import type { OpenPoll, RoomSignal, RoomStore, StoreCounts } from '../store/room-store.js';
+import type { OpenPoll, RoomSignal, RoomStore, SharedImage, StoredImage, StoreCounts } from '../store/room-store.js';
 import type { Metrics } from './metrics.js';
 import { keystrokes } from './metrics.js';
 
@@ -41,6 +41,14 @@ class ObservedStore implements RoomStore {
     const result = await this.watch('send', this.inner.send(room, token, text, seq));
     this.metrics.sendAccepted(keystrokes(text));
     return result;
+  }
+
+  shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
+    return this.watch('shareImage', this.inner.shareImage(room, token, image));
+  }
+
+  getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
+    return this.watch('getImage', this.inner.getImage(room, token, imageId));
   }
 
   setPresence(room: string, token: string, state: PresenceState): Promise<void> {

@@ -1,13 +1,17 @@
 import type { Config } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { noopMetrics, type Metrics } from '../metrics/metrics.js';
+import { ByteBudget } from '../domain/byte-budget.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import type { RoomStore } from './room-store.js';
 
-/** The settings every store takes from the configuration. */
-export function storeOptions(config: Config, now: () => number): RegistryOptions {
+/**
+ * The settings every store takes from the configuration. `imageBudget` is the process's
+ * PROCESS_IMAGE_BYTES, shared with the app's uploads; only the memory store holds images against it.
+ */
+export function storeOptions(config: Config, now: () => number, imageBudget = new ByteBudget(config.processImageBytes)): RegistryOptions {
   return {
     now,
     ttlMs: config.messageTtlMs,
@@ -15,13 +19,16 @@ export function storeOptions(config: Config, now: () => number): RegistryOptions
     roomIdleMs: config.roomIdleMs,
     maxEventsPerRoom: config.roomMaxEvents,
     maxRooms: config.maxRooms,
+    maxRoomImageBytes: config.roomImageBytes,
+    imageBudget,
   };
 }
 
 /** The store the configuration asks for: in memory unless REDIS_URL is set. */
-export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger, metrics: Metrics = noopMetrics): Promise<RoomStore> {
-  const options = storeOptions(config, now);
+export async function createStore(config: Config, now: () => number = Date.now, logger: Logger = silentLogger, metrics: Metrics = noopMetrics, imageBudget?: ByteBudget): Promise<RoomStore> {
+  const options = storeOptions(config, now, imageBudget);
   if (config.redisUrl === undefined) return new MemoryStore(options);
   const onRoundTrip = metrics.enabled ? (durationMs: number) => metrics.redisRoundTrip(durationMs) : undefined;
-  return RedisStore.connect({ ...options, url: config.redisUrl, keyPrefix: config.redisPrefix, logger, onRoundTrip });
+  const { imageBudget: _inFlightOnly, ...redisOptions } = options;
+  return RedisStore.connect({ ...redisOptions, url: config.redisUrl, keyPrefix: config.redisPrefix, logger, onRoundTrip });
 }

@@ -2,7 +2,7 @@ import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { OpenPoll, RoomSignal, RoomStore, StoreCounts } from './room-store.js';
+import type { OpenPoll, RoomSignal, RoomStore, SharedImage, StoredImage, StoreCounts } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -60,6 +60,15 @@ export class MemoryStore implements RoomStore {
 
   async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
     return this.runThenWake(() => this.registry.send(room, token, text, seq));
+  }
+
+  async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
+    const event = this.runThenWake(() => this.registry.shareImage(room, token, image));
+    return { id: event.id, expiresAt: event.expiresAt };
+  }
+
+  async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
+    return this.runThenWake(() => this.registry.getImage(room, token, imageId));
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { ChatEvent, ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_KEY_PREFIX, KEY_PARTS, RedisKeys } from './redis/keys.js';
 import { connect, whenReady } from './redis/connect.js';
-import type { LuaScript, Reply } from './redis/lua-script.js';
+import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { RoomChannels } from './redis/room-channels.js';
 import * as scripts from './redis/scripts.js';
 import {
@@ -17,10 +17,12 @@ import {
   type RoomSignal,
   type RoomStore,
   type StoreCounts,
+  type SharedImage,
+  type StoredImage,
 } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
-export interface RedisStoreOptions extends RegistryOptions {
+export interface RedisStoreOptions extends Omit<RegistryOptions, 'imageBudget'> {
   url: string;
   /** Prepended to every key and channel; tests give each store its own. */
   keyPrefix?: string;
@@ -123,6 +125,25 @@ export class RedisStore implements RoomStore {
     return { id: id! };
   }
 
+  async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
+    const { info, data } = image;
+    const maxRoomBytes = this.options.maxRoomImageBytes ?? Number.MAX_SAFE_INTEGER;
+    const args = [room, hashToken(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
+    const [id, expiresAt] = ok(strings(await this.run(scripts.shareImageScript, ...args)));
+    return { id: id!, expiresAt: Number(expiresAt) };
+  }
+
+  async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
+    const reply = await this.runBuffer(scripts.getImageScript, room, hashToken(token), imageId);
+    const [status, type, width, height, data] = Array.isArray(reply) ? reply : [];
+    const code = Buffer.isBuffer(status) ? status.toString() : '';
+    if (code === 'gone') return undefined;
+    ok([code]);
+    if (!Buffer.isBuffer(type) || !Buffer.isBuffer(data)) throw new Error('unexpected image reply');
+    const info = { id: imageId, type: type.toString() as ImageType, bytes: data.byteLength, width: Number(String(width)), height: Number(String(height)) };
+    return { info, data };
+  }
+
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
     ok(strings(await this.run(scripts.presenceScript, room, hashToken(token), state, this.options.maxEventsPerRoom)));
   }
@@ -191,11 +212,19 @@ export class RedisStore implements RoomStore {
   }
 
   /** Runs a script with the common arguments; any failure but a RoomError means Redis is unavailable. */
-  private async run(script: LuaScript, ...args: Array<string | number>): Promise<Reply> {
+  private async run(script: LuaScript, ...args: ScriptArg[]): Promise<Reply> {
+    return this.guard(() => script.run(this.redis, [...this.common(), ...args]));
+  }
+
+  private async runBuffer(script: LuaScript, ...args: ScriptArg[]): Promise<BufferReply> {
+    return this.guard(() => script.runBuffer(this.redis, [...this.common(), ...args]));
+  }
+
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
     if (this.closed) throw new RoomError('unavailable');
     try {
       const started = performance.now();
-      const reply = await script.run(this.redis, [...this.common(), ...args]);
+      const reply = await call();
       this.options.onRoundTrip?.(performance.now() - started);
       return reply;
     } catch (error) {
@@ -232,7 +261,7 @@ function strings(reply: Reply): string[] {
   return reply.map((item) => String(item));
 }
 
-const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full']);
+const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full', 'room-images-full']);
 
 /** The values after an 'ok' status; a status naming a RoomError code rejects with it. */
 function ok(reply: string[]): string[] {
@@ -267,9 +296,14 @@ function parseEvent(json: string): ChatEvent {
     from: stored.from,
     name: stored.name,
     ...(stored.text === undefined ? {} : { text: stored.text }),
+    ...(stored.image === undefined ? {} : { image: parseImageInfo(stored.image) }),
     at: stored.at,
     expiresAt: stored.expiresAt,
   };
+}
+
+function parseImageInfo(image: NonNullable<ChatEvent['image']>): NonNullable<ChatEvent['image']> {
+  return { id: image.id, type: image.type, bytes: image.bytes, width: image.width, height: image.height };
 }
 
 async function quit(client: Redis): Promise<void> {

@@ -1,6 +1,9 @@
 import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import type { OpenPoll } from '../domain/room-registry.js';
+import type { StoredImage } from '../domain/room-images.js';
+
+export type { StoredImage } from '../domain/room-images.js';
 
 export { RoomError, type RoomErrorCode } from '../domain/room-error.js';
 export type { OpenPoll } from '../domain/room-registry.js';
@@ -25,6 +28,14 @@ export interface RoomStore {
    * one is a retry: no new event, and the id of the last accepted one is returned.
    */
   send(room: string, token: string, text: string, seq?: number): Promise<SendResponse>;
+  /**
+   * Appends an `image` event and keeps the bytes until its `expiresAt`, when they go with
+   * the event. Rejects 'room-busy', 'room-images-full' (ROOM_IMAGE_BYTES) or, in memory,
+   * 'server-images-full' (PROCESS_IMAGE_BYTES).
+   */
+  shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage>;
+  /** A live image of the room, for a participant's token; undefined once expired. Rejects 'bad-token'. */
+  getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined>;
   /** Emits `away` or `back` only when the state changes. */
   setPresence(room: string, token: string, state: PresenceState): Promise<void>;
   /** Emits `leave`, frees the seat and kills the token. */
@@ -48,6 +59,12 @@ export interface RoomStore {
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** The `image` event's id (a cursor) and when it, and the bytes, expire. */
+export interface SharedImage {
+  id: string;
+  expiresAt: number;
 }
 
 export interface StoreCounts {

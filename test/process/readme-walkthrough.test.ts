@@ -32,8 +32,9 @@ describe('README curl walkthrough', () => {
     expect(JSON.parse(lines[1]!).events).toEqual([expect.objectContaining({ type: 'join', name: 'Ann' })]);
     expect(lines[2]).toMatch(/^\{"id":"[^"]+"\}\{"id":"[^"]+"\}$/);
     expect(JSON.parse(lines[3]!).events.map((e: { text: string }) => e.text)).toEqual(['hel', 'lo!']);
-    expect(lines[4]).toBe('leave: 204');
-    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('image: 200 image/png 70 bytes');
+    expect(lines[5]).toBe('leave: 204');
+    expect(lines).toHaveLength(6);
   }, 30_000);
 
   it('then the second-terminal loop, pasted as written, shows what another participant types', async () => {

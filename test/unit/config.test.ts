@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
+const IMAGE_DEFAULTS = { imageMaxBytes: 2_097_152, imageMaxPixels: 4096, imagesPerMinute: 10, roomImageBytes: 8_388_608, processImageBytes: 67_108_864 };
+
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({});
@@ -28,7 +30,16 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true' });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true, ...IMAGE_DEFAULTS });
+  });
+
+  it('reads the image settings, each budget at least one image (the process budget two)', () => {
+    expect(loadConfig({}).imageMaxBytes).toBe(IMAGE_DEFAULTS.imageMaxBytes);
+    const env = { IMAGE_MAX_BYTES: '100', IMAGE_MAX_PIXELS: '50', IMAGES_PER_MINUTE: '3', ROOM_IMAGE_BYTES: '100', PROCESS_IMAGE_BYTES: '200' };
+    expect(loadConfig(env)).toMatchObject({ imageMaxBytes: 100, imageMaxPixels: 50, imagesPerMinute: 3, roomImageBytes: 100, processImageBytes: 200 });
+    expect(() => loadConfig({ ...env, ROOM_IMAGE_BYTES: '99' })).toThrow(/^ROOM_IMAGE_BYTES must be between 100/);
+    expect(() => loadConfig({ ...env, PROCESS_IMAGE_BYTES: '199' })).toThrow(/^PROCESS_IMAGE_BYTES must be between 200/);
+    expect(() => loadConfig({ IMAGE_MAX_PIXELS: '0' })).toThrow(/^IMAGE_MAX_PIXELS must be between 1/);
   });
 
   it.each([

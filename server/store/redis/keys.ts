@@ -6,6 +6,7 @@
  *   <prefix>room:{id}    hash: cap, epoch, seq, idle (absent while seated)
  *   <prefix>seats:{id}   hash: participant id -> seat JSON
  *   <prefix>events:{id}  sorted set: score seq, member event JSON
+ *   <prefix>image:{id}:<image id>   hash: t content type, w width, h height, b the bytes (dies with its event)
  *   <prefix>signal:{id}  pub/sub channel: "events" | "poll <participant> <leaseId>"
  * Global deadline indexes (sorted sets scored by the store clock's ms):
  *   <prefix>rooms        room id -> the room's last possible moment (counts live rooms)
@@ -17,6 +18,7 @@ export const KEY_PARTS = {
   seats: 'seats:',
   events: 'events:',
   signal: 'signal:',
+  image: 'image:',
   rooms: 'rooms',
   presence: 'presence',
   expiry: 'expiry',
@@ -38,6 +40,10 @@ export class RedisKeys {
 
   events(room: string): string {
     return `${this.prefix}${KEY_PARTS.events}{${room}}`;
+  }
+
+  image(room: string, image: string): string {
+    return `${this.prefix}${KEY_PARTS.image}{${room}}:${image}`;
   }
 
   channel(room: string): string {

@@ -15,6 +15,15 @@ local function names(id)
     ek = P .. '${KEY_PARTS.events}{' .. id .. '}', seats = {}, dirty = false, woken = false }
 end
 
+local function image_key(o, image_id) return P .. '${KEY_PARTS.image}{' .. o.id .. '}:' .. image_id end
+
+-- An image event's bytes go with it, and leave the room's image byte count ('ib').
+local function drop_image(o, event)
+  if not event.image then return end
+  redis.call('DEL', image_key(o, event.image.id))
+  redis.call('HINCRBY', o.rk, 'ib', -event.image.bytes)
+end
+
 local function channel(o) return P .. '${KEY_PARTS.signal}{' .. o.id .. '}' end
 
 -- The key outlives the store-clock moment 'at' by SLACK ms of real time.
@@ -42,10 +51,11 @@ end
 
 local function save(o, seat) redis.call('HSET', o.sk, seat.id, cjson.encode(seat)) end
 
-local function append(o, kind, seat, text)
+local function append(o, kind, seat, text, image)
   o.seq = redis.call('HINCRBY', o.rk, 'seq', 1)
   local event = { id = o.epoch .. '.' .. o.seq, type = kind, from = seat.id, name = seat.n, at = NOW, expiresAt = NOW + TTL }
   if text then event.text = text end
+  if image then event.image = image end
   redis.call('ZADD', o.ek, o.seq, cjson.encode(event))
   -- The log dies with its newest event.
   expire_at(o.ek, NOW + TTL)
@@ -77,16 +87,18 @@ local function trim(o)
       redis.call('ZREM', EXPIRY, o.id)
       return
     end
-    local expires = cjson.decode(first[1]).expiresAt
-    if expires > NOW then
-      index(EXPIRY, o.id, expires)
+    local event = cjson.decode(first[1])
+    if event.expiresAt > NOW then
+      index(EXPIRY, o.id, event.expiresAt)
       return
     end
     redis.call('ZREMRANGEBYRANK', o.ek, 0, 0)
+    drop_image(o, event)
   end
 end
 
 local function delete(o)
+  for _, e in ipairs(redis.call('ZRANGE', o.ek, 0, -1)) do drop_image(o, cjson.decode(e)) end
   redis.call('DEL', o.rk, o.sk, o.ek)
   redis.call('ZREM', ROOMS, o.id)
   redis.call('ZREM', EXPIRY, o.id)

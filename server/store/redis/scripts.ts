@@ -94,6 +94,31 @@ save(o, seat)
 return done(o, { 'ok', id })
 `);
 
+/**
+ * ARGV 7..15: room, token hash, max live events, max room image bytes, image id, type,
+ * width, height, bytes. The bytes go in their own key, with the event's expiry as backstop.
+ * {'ok', event id, expiresAt} or {error}.
+ */
+export const shareImageScript = seatedScript(`
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[9]) then return done(o, { 'room-busy' }) end
+local size = string.len(ARGV[15])
+if tonumber(redis.call('HGET', o.rk, 'ib') or '0') + size > tonumber(ARGV[10]) then return done(o, { 'room-images-full' }) end
+local image = { id = ARGV[11], type = ARGV[12], bytes = size, width = tonumber(ARGV[13]), height = tonumber(ARGV[14]) }
+local id = append(o, 'image', seat, nil, image)
+local key = image_key(o, ARGV[11])
+redis.call('HSET', key, 't', ARGV[12], 'w', ARGV[13], 'h', ARGV[14], 'b', ARGV[15])
+expire_at(key, NOW + TTL)
+redis.call('HINCRBY', o.rk, 'ib', size)
+return done(o, { 'ok', id, tostring(NOW + TTL) })
+`);
+
+/** ARGV 7..9: room, token hash, image id. {'ok', type, width, height, bytes}, {'gone'} or {'bad-token'}; opening the room drops what expired. */
+export const getImageScript = seatedScript(`
+local found = redis.call('HMGET', image_key(o, ARGV[9]), 't', 'w', 'h', 'b')
+if not found[1] then return done(o, { 'gone' }) end
+return done(o, { 'ok', found[1], found[2], found[3], found[4] })
+`);
+
 /** ARGV 7..10: room, token hash, 'away' | 'here', max live events. */
 export const presenceScript = seatedScript(`
 if seat.s == ARGV[9] then return done(o, { 'ok' }) end
