@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { routeName } from '../http/route-name.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -12,8 +13,7 @@ export function requestMetrics(metrics: Metrics, now: () => number = performance
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute?.toString() ?? 'unmatched';
-      metrics.requestEnded(ctx.method, route, ctx.status, now() - start);
+      metrics.requestEnded(ctx.method, routeName(ctx), ctx.status, now() - start);
     }
   };
 }

@@ -128,6 +128,9 @@ describe.each(storeFactories)('GET /metrics ($name store)', (factory) => {
     expect(after.value('phantachat_poll_answers_total{end="shutdown"}')).toBe(1);
     expect(after.value('phantachat_http_request_duration_seconds_count{method="POST",route="/rooms/:room/join",status_class="2xx"}')).toBe(2);
     expect(after.value('phantachat_http_request_duration_seconds_count{method="POST",route="/rooms",status_class="2xx"}')).toBe(1);
+    // Poll and send pass the same Koa pipeline, so they are timed like every other route.
+    expect(after.value('phantachat_http_request_duration_seconds_count{method="POST",route="/rooms/:room/send",status_class="2xx"}')).toBe(1);
+    expect(after.value('phantachat_http_request_duration_seconds_count{method="GET",route="/rooms/:room/poll",status_class="2xx"}')).toBeGreaterThanOrEqual(3);
     expect(after.value('phantachat_store_errors_total{operation="send"}') ?? 0).toBe(0);
 
     for (const needle of [room, ann.token, bob.token, ann.participant, 'Annabelle', 'Bartholomew', 'zebra']) expect(after.text).not.toContain(needle);
