@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ChatEvent } from '../../server/protocol.js';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from '../../server/store/redis/keys.js';
+import { RedisKeys } from '../../server/store/redis/keys.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { until } from '../support/until.js';
 
@@ -167,7 +167,7 @@ export async function watchPolls(redisUrl: string, room: string): Promise<PollWa
     const [kind, participant] = message.split(' ');
     if (kind === 'poll' && participant !== undefined) counts.set(participant, (counts.get(participant) ?? 0) + 1);
   });
-  await client.subscribe(new RedisKeys(DEFAULT_KEY_PREFIX).channel(room));
+  await client.subscribe(new RedisKeys(TEST_PREFIX).channel(room));
   const opened = (participant: string): number => counts.get(participant) ?? 0;
   return {
     opened,
