@@ -34,7 +34,15 @@ export interface CreateRoomResponse {
 export interface RoomResponse {
   room: string;
   capacity: number;
-  participants: ParticipantInfo[];
+  /** How many seats are taken; without a token this (and `full`, `locked`) is all a visitor learns. */
+  seatsTaken: number;
+  full: boolean;
+  /** The host locked the room to new joins. */
+  locked: boolean;
+  /** Only with a participant's `Authorization: Bearer <token>`. */
+  participants?: ParticipantInfo[];
+  /** Participant id of the host (the longest seated); only with a token. */
+  host?: string;
   ttlMs: number;
   holdMs: number;
 }
@@ -50,6 +58,8 @@ export interface JoinResponse {
   holdMs: number;
   capacity: number;
   participants: ParticipantInfo[];
+  /** Participant id of the room's host (the longest seated, possibly this participant). */
+  host: string;
 }
 
 /** POST /rooms/:room/send -> 200 */

@@ -7,6 +7,7 @@ import type { CreateRoomResponse, JoinResponse, RoomResponse } from '../protocol
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
+import { joinKeyFrom, registerHostRoutes, roomResponse } from './host-routes.js';
 import type { RoomFactory } from './room-factory.js';
 import { bearerToken, seatedRoomId } from './request-params.js';
 import { jsonObject, nameFrom, parseBody, presenceFrom } from './request-body.js';
@@ -47,13 +48,13 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
     const room = knownRoomId(ctx, roomIds);
     const snapshot = await store.getRoom(room);
     if (snapshot === undefined) throw new RoomError('room-not-found');
-    ctx.body = { ...snapshot, ...timing } satisfies RoomResponse;
+    ctx.body = (await roomResponse(ctx, store, snapshot, timing)) satisfies RoomResponse;
   });
 
   router.post('/rooms/:room/join', body, async (ctx) => {
     const room = knownRoomId(ctx, roomIds);
     const name = nameFrom(jsonObject(ctx)) ?? friendlyName();
-    const joined = await store.join(room, name);
+    const joined = await store.join(room, name, joinKeyFrom(ctx));
     ctx.status = 201;
     ctx.body = {
       participant: joined.participant,
@@ -63,6 +64,7 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
       ...timing,
       capacity: joined.capacity,
       participants: joined.participants,
+      host: joined.host ?? joined.participant,
     } satisfies JoinResponse;
   });
 
@@ -79,6 +81,7 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
     ctx.status = 204;
   });
 
+  registerHostRoutes(router, store);
   return router;
 }
 

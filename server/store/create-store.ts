@@ -14,6 +14,14 @@ export function storeOptions(config: Config, now: () => number): RegistryOptions
     roomIdleMs: config.roomIdleMs,
     maxEventsPerRoom: config.roomMaxEvents,
     maxRooms: config.maxRooms,
+    sendRate: {
+      charsPerSecond: config.sendCharsPerSecond,
+      charsBurst: config.sendCharsBurst,
+      sendsPerSecond: config.sendsPerSecond,
+      sendsBurst: config.sendsBurst,
+    },
+    pollMaxBytes: config.pollMaxBytes,
+    joinKeyWindowMs: config.joinKeyWindowMs,
   };
 }
 

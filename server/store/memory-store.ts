@@ -45,8 +45,16 @@ export class MemoryStore implements RoomStore {
     return this.settle(() => this.registry.getRoom(room));
   }
 
-  async join(room: string, name: string): Promise<JoinResult> {
-    return this.settle(() => this.registry.join(room, name));
+  async join(room: string, name: string, key?: string): Promise<JoinResult> {
+    return this.settle(() => this.registry.join(room, name, key));
+  }
+
+  async kick(room: string, token: string, participant: string): Promise<void> {
+    this.settle(() => this.registry.kick(room, token, participant));
+  }
+
+  async setLocked(room: string, token: string, locked: boolean): Promise<void> {
+    this.settle(() => this.registry.setLocked(room, token, locked));
   }
 
   async authenticate(room: string, token: string): Promise<Seat> {

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
 import { connect, whenReady } from './redis/connect.js';
 import type { LuaScript, Reply } from './redis/lua-script.js';
+import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { RoomChannels } from './redis/room-channels.js';
 import * as scripts from './redis/scripts.js';
 import {
@@ -48,6 +49,10 @@ const SWEEP_BATCH = 500;
 const START_WAIT_MS = 3_000;
 // A drawn participant id that is already seated is drawn again; 2^48 ids make one retry rare.
 const MAX_JOIN_DRAWS = 5;
+// As in RoomRegistry: a join key returns its seat this long when the options do not say.
+const DEFAULT_JOIN_KEY_WINDOW_MS = 60_000;
+// Without sendRate the Lua bucket arithmetic gets limits no client reaches.
+const UNLIMITED = 1e12;
 
 /**
  * Rooms in Redis, so any number of processes serve one room with no sticky sessions.
@@ -100,19 +105,38 @@ export class RedisStore implements RoomStore {
   async getRoom(room: string): Promise<RoomSnapshot | undefined> {
     const reply = strings(await this.run(scripts.getRoomScript, room));
     if (reply.length === 0) return undefined;
-    return { room, capacity: Number(reply[0]), participants: roster(reply.slice(1)) };
+    const participants = roster(reply.slice(2));
+    return { room, capacity: Number(reply[0]), participants, host: participants[0]?.id, locked: reply[1] === '1' };
   }
 
-  async join(room: string, name: string): Promise<JoinResult> {
+  async join(room: string, name: string, key?: string): Promise<JoinResult> {
+    const windowMs = this.options.joinKeyWindowMs ?? DEFAULT_JOIN_KEY_WINDOW_MS;
     for (let draw = 0; draw < MAX_JOIN_DRAWS; draw += 1) {
       const token = this.randomId(TOKEN_BYTES);
       const participant = this.randomId(PARTICIPANT_ID_BYTES);
-      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token)));
+      const keyArgs = key === undefined ? ['', ''] : [joinKeyHash(room, key), sealToken(room, key, token)];
+      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token), ...keyArgs, windowMs));
       if (reply[0] === 'retry') continue;
+      if (reply[0] === 'again') {
+        const [, cursor, capacity, seated, sealed, seatedName] = reply;
+        const again = openToken(room, key ?? '', sealed!);
+        if (again === undefined) throw new Error('join key seal does not open');
+        const participants = roster(reply.slice(6));
+        return { room, participant: seated!, token: again, name: seatedName!, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id };
+      }
       const [cursor, capacity] = ok(reply);
-      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants: roster(reply.slice(3)) };
+      const participants = roster(reply.slice(3));
+      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id };
     }
     throw new Error('participant id space exhausted');
+  }
+
+  async kick(room: string, token: string, participant: string): Promise<void> {
+    ok(strings(await this.run(scripts.kickScript, room, hashToken(token), participant)));
+  }
+
+  async setLocked(room: string, token: string, locked: boolean): Promise<void> {
+    ok(strings(await this.run(scripts.lockScript, room, hashToken(token), locked ? '1' : '0')));
   }
 
   async authenticate(room: string, token: string): Promise<Seat> {
@@ -121,7 +145,11 @@ export class RedisStore implements RoomStore {
   }
 
   async send(room: string, token: string, text: string, seq?: number): Promise<SendResult> {
-    const [id] = ok(strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom)));
+    const rate = this.options.sendRate;
+    const limits = rate === undefined ? [UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED] : [rate.charsPerSecond, rate.charsBurst, rate.sendsPerSecond, rate.sendsBurst];
+    const reply = strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits));
+    if (reply[0] === 'rate-limited') throw new RoomError('rate-limited', Number(reply[1]));
+    const [id] = ok(reply);
     return { id: id! };
   }
 
@@ -137,14 +165,14 @@ export class RedisStore implements RoomStore {
     // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
     await this.channels.ready(room);
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit));
+    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes()));
     const [participant, leaseId] = ok(reply);
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
   async read(room: string, cursor: Cursor | undefined, limit: number): Promise<ReadResult> {
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit));
+    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
     ok(reply);
     return readResult(reply.slice(1), cursor, this.now());
   }
@@ -152,6 +180,11 @@ export class RedisStore implements RoomStore {
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
     // Never rejects: a lease that cannot be shortened simply runs its course.
     await this.run(scripts.closePollScript, room, participant, leaseId).catch(() => {});
+  }
+
+  /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
+  private maxBytes(): number {
+    return this.options.pollMaxBytes ?? UNLIMITED;
   }
 
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
@@ -216,7 +249,7 @@ function strings(reply: Reply): string[] {
   return reply.map((item) => String(item));
 }
 
-const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full']);
+const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full', 'room-locked', 'not-host', 'participant-not-found', 'kick-self']);
 
 /** The values after an 'ok' status; a status naming a RoomError code rejects with it. */
 function ok(reply: string[]): string[] {

@@ -12,12 +12,20 @@ export interface RoomStore {
   /** False when the id is already taken (the caller draws another). */
   createRoom(room: string, capacity: number): Promise<boolean>;
   getRoom(room: string): Promise<RoomSnapshot | undefined>;
-  /** Seats a participant and emits `join`. Rejects 'room-not-found' or 'room-full'. */
-  join(room: string, name: string): Promise<JoinResult>;
+  /**
+   * Seats a participant and emits `join`. Rejects 'room-not-found', 'room-locked' or
+   * 'room-full'. A `key` seen within joinKeyWindowMs returns that join's seat and token again.
+   */
+  join(room: string, name: string, key?: string): Promise<JoinResult>;
+  /** The host removes `participant` (emitting its `leave`) and locks the room. Rejects 'not-host', 'participant-not-found', 'kick-self'. */
+  kick(room: string, token: string, participant: string): Promise<void>;
+  /** The host locks or unlocks the room to new joins. Rejects 'not-host'. */
+  setLocked(room: string, token: string, locked: boolean): Promise<void>;
   /** Resolves the bearer token to its seat. Rejects 'bad-token' (also for another room's token). */
   authenticate(room: string, token: string): Promise<Seat>;
   /**
-   * Appends a `text` event. A `seq` not greater than the participant's last accepted
+   * Appends a `text` event and keeps the sender present; rejects 'rate-limited' (with
+   * retryAfterMs) past the participant's send rate. A `seq` not greater than the participant's last accepted
    * one is a retry: no new event, and the id of the last accepted one is returned.
    */
   send(room: string, token: string, text: string, seq?: number): Promise<SendResult>;
@@ -48,6 +56,9 @@ export interface RoomSnapshot {
   room: string;
   capacity: number;
   participants: ParticipantInfo[];
+  /** The longest-seated participant's id; undefined while the room is empty. */
+  host: string | undefined;
+  locked: boolean;
 }
 
 export interface Seat {
@@ -55,7 +66,7 @@ export interface Seat {
   name: string;
 }
 
-export interface JoinResult extends RoomSnapshot {
+export interface JoinResult extends Omit<RoomSnapshot, 'locked'> {
   participant: string;
   token: string;
   name: string;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
+const hostileEnv = { PROXY_HOPS: '2', MAX_CONNECTIONS: '11', MAX_CONNECTIONS_PER_ADDRESS: '12', FIRST_REQUEST_TIMEOUT_MS: '13', WRITE_TIMEOUT_MS: '14', POLL_MAX_BYTES: '1500', SEND_CHARS_PER_SECOND: '16', SEND_CHARS_BURST: '1700', SENDS_PER_SECOND: '18', SENDS_BURST: '19', JOIN_KEY_WINDOW_MS: '20' };
+const hostileValues = { proxyHops: 2, maxConnections: 11, maxConnectionsPerAddress: 12, firstRequestTimeoutMs: 13, writeTimeoutMs: 14, pollMaxBytes: 1500, sendCharsPerSecond: 16, sendCharsBurst: 1700, sendsPerSecond: 18, sendsBurst: 19, joinKeyWindowMs: 20 };
+
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({});
@@ -18,14 +21,26 @@ describe('loadConfig', () => {
       trustProxy: false,
       redisUrl: undefined,
       webConcurrency: 1,
+      proxyHops: 0,
+      maxConnections: 4_000,
+      maxConnectionsPerAddress: 64,
+      firstRequestTimeoutMs: 10_000,
+      writeTimeoutMs: 10_000,
+      pollMaxBytes: 65_536,
+      sendCharsPerSecond: 60,
+      sendCharsBurst: 2_000,
+      sendsPerSecond: 20,
+      sendsBurst: 40,
+      joinKeyWindowMs: 60_000,
     });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).proxyHops).toBe(1);
     expect(config.roomSalt).toMatch(/^[0-9a-f]{32}$/);
     expect(loadConfig({}).roomSalt).not.toBe(config.roomSalt);
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', WEB_CONCURRENCY: '4' });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', webConcurrency: 4 });
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', WEB_CONCURRENCY: '4', ...hostileEnv });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', webConcurrency: 4, ...hostileValues });
   });
 
   it.each([
