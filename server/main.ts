@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
+import { ConnectionGuard } from './http/connection-guard.js';
 import { PollHub } from './http/poll-hub.js';
 import { createLogger, stdoutSink } from './logger.js';
 import { shutdown } from './shutdown.js';
@@ -69,6 +70,8 @@ async function serve(config: Config): Promise<void> {
   const hub = new PollHub(store);
   const app = createApp({ config, store, hub, logger });
   const server = createHttpServer(app, config);
+  // Socket-level caps and deadlines: a hostile client is turned away before HTTP is parsed.
+  new ConnectionGuard(server, { ...config, logger });
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;
     logger.log('info', 'listening', { port, store: config.redisUrl ? 'redis' : 'memory', pid: process.pid });
