@@ -47,6 +47,10 @@ class PhantachatApp extends Koa {
 /** The Phantachat app as a value: it never listens (server/main.ts does). */
 export function createApp({ config, store, logger = silentLogger, hub = new PollHub(store), now = Date.now }: AppDeps): Koa {
   const app = new PhantachatApp(config.trustProxy, createHotRoutes({ config, store, hub, logger }));
+  // The client address is the right-most entry of X-Forwarded-For that our own proxies did not
+  // write: Heroku's router appends the real address, whatever the client put on the left.
+  app.proxy = config.proxyHops > 0;
+  app.maxIpsCount = config.proxyHops;
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
   const api = createApiRouter({ config, store, roomIds, rooms });

@@ -1,6 +1,7 @@
 import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { PresenceState } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
+import { RateLimiter } from '../domain/rate-limiter.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
 import type { JoinResult, OpenPoll, ReadResult, RoomSignal, RoomSnapshot, RoomStore, Seat, SendResult } from './room-store.js';
 import { systemTimers, type Timers } from './timers.js';
@@ -26,6 +27,8 @@ export class MemoryStore implements RoomStore {
   private timer: unknown;
   private timerAt: number | undefined;
   private closed = false;
+  /** One per limit and window a caller asked for (in practice one: new rooms per address). */
+  private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(options: MemoryStoreOptions) {
     this.registry = new RoomRegistry(options);
@@ -94,6 +97,13 @@ export class MemoryStore implements RoomStore {
       // nanoevents leaves an empty array behind; without this, every room ever polled keeps a key.
       if (this.signals.events[room]?.length === 0) delete this.signals.events[room];
     };
+  }
+
+  async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    const name = `${limit}/${windowMs}`;
+    let limiter = this.limiters.get(name);
+    if (limiter === undefined) this.limiters.set(name, (limiter = new RateLimiter(limit, windowMs)));
+    return limiter.take(key, now);
   }
 
   async healthy(): Promise<boolean> {

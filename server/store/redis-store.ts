@@ -191,6 +191,10 @@ export class RedisStore implements RoomStore {
     return this.channels.on(room, listener);
   }
 
+  async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    return Number(await this.run(scripts.rateLimitScript, key, limit, windowMs, now));
+  }
+
   async healthy(): Promise<boolean> {
     if (this.closed || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return false;
     try {

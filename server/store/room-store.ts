@@ -46,6 +46,11 @@ export interface RoomStore {
   closePoll(room: string, participant: string, leaseId: string): Promise<void>;
   /** Listens for a room's signals; returns the function that stops listening. */
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void;
+  /**
+   * Counts one take of `key` (e.g. a client address), at most `limit` per fixed `windowMs`,
+   * shared by every process on this store. Resolves 0 when allowed, else ms until it is.
+   */
+  takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number>;
   /** True while the backend answers (for /healthz). */
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */

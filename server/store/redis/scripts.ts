@@ -1,4 +1,5 @@
 import { LuaScript } from './lua-script.js';
+import { KEY_PARTS } from './keys.js';
 import { PRELUDE } from './lua-prelude.js';
 
 /**
@@ -153,6 +154,24 @@ export const lockScript = seatedScript(`
 if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
 redis.call('HSET', o.rk, 'lock', ARGV[9])
 return done(o, { 'ok' })
+`);
+
+/**
+ * ARGV 7..10: limit key, limit, window ms, the caller's now. Fixed windows as RateLimiter's,
+ * one hash per key that expires with its window: 0 when allowed, else ms until it is.
+ */
+export const rateLimitScript = script(`
+local k = P .. '${KEY_PARTS.limit}' .. ARGV[7]
+local limit, win, now = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local start = tonumber(redis.call('HGET', k, 'start') or '')
+if start == nil or now - start >= win then
+  start = now
+  redis.call('HSET', k, 'start', now, 'count', 0)
+  redis.call('PEXPIRE', k, win + SLACK)
+end
+if tonumber(redis.call('HGET', k, 'count')) >= limit then return start + win - now end
+redis.call('HINCRBY', k, 'count', 1)
+return 0
 `);
 
 /** ARGV 7..8: room, token hash. */
