@@ -3,7 +3,10 @@
 // Issue 9's "Done when": each attack runs against `npm start` (dist/server/main.js) while a
 // normal two-person chat types beside it; reports keystroke latency p99 and the server's RSS
 // at start, at peak and after the attack. Attackers connect from other loopback addresses
-// (127.0.0.2 and up) than the chat (127.0.0.1). 127.0.0.1 only; nothing leaves the machine.
+// (127.0.0.2 and up) than the chat (127.0.0.1), and from their own process, so the
+// attacker's event loop never delays the chat's measurements. Loopback only.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { JsonClient, percentile, SideChat } from './attack-chat.js';
@@ -11,7 +14,15 @@ import { freePort } from './free-port.js';
 import { ServerProcess } from './server-process.js';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, only: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    only: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    // Internal: run one attack in this process against --url (and --room) until SIGTERM.
+    attacker: { type: 'string' },
+    url: { type: 'string' },
+    room: { type: 'string' },
+  },
 });
 const SMOKE = args.smoke === true;
 const SECONDS = SMOKE ? 5 : Number(args.seconds);
@@ -28,7 +39,7 @@ interface Attack {
   name: string;
   describe: string;
   /** Starts the attack; resolves with the function that stops it and releases every socket. */
-  start(url: string, chat: SideChat, client: JsonClient): Promise<() => Promise<void>>;
+  start(url: string, chatRoom: string, client: JsonClient): Promise<() => Promise<void>>;
 }
 
 /** Keeps `count` sockets from `addresses` open, re-opening each one the server closes. */
@@ -90,7 +101,7 @@ const attacks: Attack[] = [
   {
     name: 'readers',
     describe: `${scale(1000)} slow readers of the largest answers (from 20 addresses, a wait=0 poll a second each, reading 4 KB a second)`,
-    async start(url, _chat, client) {
+    async start(url, _chatRoom, client) {
       // The room with the largest answers an attacker can make: eight seats sending the longest texts.
       const { body } = await client.call('POST', '/rooms', { capacity: 8 });
       const room = body.room as string;
@@ -128,14 +139,14 @@ const attacks: Attack[] = [
   {
     name: 'flood',
     describe: 'one participant of the chat room sending as fast as it can (8 sends in flight)',
-    async start(_url, chat, client) {
-      const { token } = (await client.call('POST', `/rooms/${chat.room}/join`, { name: 'Flood' })).body as { token: string };
+    async start(_url, chatRoom, client) {
+      const { token } = (await client.call('POST', `/rooms/${chatRoom}/join`, { name: 'Flood' })).body as { token: string };
       let flooding = true;
       let accepted = 0;
       let refused = 0;
       const lane = async (): Promise<void> => {
         while (flooding) {
-          const res = await client.call('POST', `/rooms/${chat.room}/send`, { text: LARGEST_TEXT }, token).catch(() => undefined);
+          const res = await client.call('POST', `/rooms/${chatRoom}/send`, { text: LARGEST_TEXT }, token).catch(() => undefined);
           if (res?.status === 200) accepted += 1;
           else refused += 1;
         }
@@ -150,10 +161,44 @@ const attacks: Attack[] = [
   },
 ];
 
+/** The attacker's own process: `--attacker <name>`; it says "ready" once attacking and stops on SIGTERM. */
+async function runAttacker(name: string, url: string, room: string): Promise<void> {
+  const attack = attacks.find((candidate) => candidate.name === name);
+  if (attack === undefined) throw new Error(`no attack ${name}`);
+  const client = new JsonClient(url);
+  const stop = await attack.start(url, room, client);
+  process.stdout.write('ready\n');
+  await once(process, 'SIGTERM');
+  await stop();
+  await client.close();
+  process.exit(0);
+}
+
+async function startAttacker(attack: Attack, url: string, room: string): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/attack.ts', '--attacker', attack.name, '--url', url, '--room', room, ...(SMOKE ? ['--smoke'] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    if (out.includes('ready\n')) process.stdout.write(out.replace('ready\n', ''));
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', () => out.includes('ready\n') && resolve());
+    void exited.then(() => reject(new Error(`attacker ${attack.name} exited before it was ready`)));
+  });
+  out = '';
+  return async () => {
+    child.kill('SIGTERM');
+    await exited;
+    process.stdout.write(out);
+  };
+}
+
 async function run(attack: Attack): Promise<void> {
   const server = await ServerProcess.start({ name: 'phantachat', nodeArgs: ['dist/server/main.js'] }, { port: await freePort(), cpu: undefined });
   const client = new JsonClient(server.url);
-  const attackClient = new JsonClient(server.url);
   try {
     const chat = await SideChat.open(client, attack.name === 'flood' ? 3 : 2);
     chat.start();
@@ -163,7 +208,8 @@ async function run(attack: Attack): Promise<void> {
     const sampler = setInterval(() => {
       void server.memory().then((m) => (peakRss = Math.max(peakRss, m.rssBytes)), () => {});
     }, RSS_SAMPLE_MS);
-    const stop = await attack.start(server.url, chat, attackClient);
+    const stop = await startAttacker(attack, server.url, chat.room);
+    chat.latenciesMs.length = 0; // only keystrokes typed while the attack is on count
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
     await stop();
     const during = chat.latenciesMs.length;
@@ -183,10 +229,13 @@ async function run(attack: Attack): Promise<void> {
         `  RSS start ${mb(startRss)}, peak ${mb(peakRss)}, after ${mb(afterRss)} (${p99 < 250 && peakRss < 300 * 2 ** 20 && afterRss - startRss <= 50 * 2 ** 20 ? 'meets' : 'MISSES'} p99 < 250 ms, RSS < 300 MB, back within 50 MB)\n`,
     );
   } finally {
-    await Promise.allSettled([client.close(), attackClient.close()]);
+    await client.close();
     await server.stop();
   }
 }
 
-const chosen = args.only === undefined ? attacks : attacks.filter((attack) => args.only!.split(',').includes(attack.name));
-for (const attack of chosen) await run(attack);
+if (args.attacker !== undefined) await runAttacker(args.attacker, args.url!, args.room!);
+else {
+  const chosen = args.only === undefined ? attacks : attacks.filter((attack) => args.only!.split(',').includes(attack.name));
+  for (const attack of chosen) await run(attack);
+}
