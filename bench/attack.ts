@@ -34,6 +34,8 @@ const RSS_SAMPLE_MS = 250;
 // An attacker re-opens a connection the server closed after this pause, as the issue's did.
 const REOPEN_DELAY_MS = 1_000;
 const LARGEST_TEXT = '😀'.repeat(1000);
+// A slow reader's pace: a poor mobile link.
+const READ_BYTES_PER_SECOND = 4096;
 
 interface Attack {
   name: string;
@@ -100,7 +102,7 @@ const attacks: Attack[] = [
   },
   {
     name: 'readers',
-    describe: `${scale(1000)} slow readers of the largest answers (from 20 addresses, a wait=0 poll a second each, reading 4 KB a second)`,
+    describe: `${scale(1000)} slow readers of the largest answers (from 20 addresses; each polls wait=0, reads 4 KB a second, polls again when done)`,
     async start(url, _chatRoom, client) {
       // The room with the largest answers an attacker can make: eight seats sending the longest texts.
       const { body } = await client.call('POST', '/rooms', { capacity: 8 });
@@ -114,18 +116,38 @@ const attacks: Attack[] = [
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       })();
-      const sockets = new Set<Socket>();
-      const stop = holdSockets(url, scale(1000), (i) => `127.0.1.${(i % 20) + 1}`, (socket) => {
+      // Each reader polls with wait=0, reads its answer 4 KB a second, and polls again once it has
+      // read it all; when the server cuts it, it reconnects and starts over.
+      const readers = new Map<Socket, { head: string; remaining: number | undefined }>();
+      const poll = (socket: Socket, i: number): void => {
+        socket.write(`GET /rooms/${room}/poll?wait=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens[i % tokens.length]}\r\n\r\n`);
+      };
+      let opened = 0;
+      const stop = holdSockets(url, scale(1000), (i) => `127.0.1.${(i % 20) + 1}`, (socket, i) => {
         socket.pause();
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
+        readers.set(socket, { head: '', remaining: undefined });
+        socket.once('close', () => readers.delete(socket));
+        opened += 1;
+        poll(socket, i);
       });
+      let i = 0;
       const tick = setInterval(() => {
-        let i = 0;
-        for (const socket of sockets) {
-          socket.write(`GET /rooms/${room}/poll?wait=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens[i % tokens.length]}\r\n\r\n`);
-          socket.read(4096);
+        for (const [socket, reader] of readers) {
           i += 1;
+          const chunk = socket.readableLength > 0 ? (socket.read(Math.min(READ_BYTES_PER_SECOND, socket.readableLength)) as Buffer | null) : null;
+          if (chunk === null) continue;
+          if (reader.remaining === undefined) {
+            reader.head += chunk.toString('latin1');
+            const end = reader.head.indexOf('\r\n\r\n');
+            if (end < 0) continue;
+            const length = Number(/content-length: *(\d+)/i.exec(reader.head.slice(0, end))?.[1] ?? 0);
+            reader.remaining = length - (reader.head.length - end - 4);
+          } else reader.remaining -= chunk.length;
+          if (reader.remaining <= 0) {
+            reader.head = '';
+            reader.remaining = undefined;
+            poll(socket, i);
+          }
         }
       }, 1_000);
       return async () => {
@@ -133,6 +155,7 @@ const attacks: Attack[] = [
         filling = false;
         await fill;
         await stop();
+        process.stdout.write(`  readers: ${opened} connections opened\n`);
       };
     },
   },

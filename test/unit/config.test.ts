@@ -55,6 +55,9 @@ describe('loadConfig', () => {
     [{ ROOM_MAX_CAPACITY: '1' }, /^ROOM_MAX_CAPACITY must be between 2/],
     [{ ROOM_SALT: 'short' }, /^ROOM_SALT must be at least 8/],
     [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true or false/],
+    [{ TRUST_PROXY: 'false', PROXY_HOPS: '1' }, /^PROXY_HOPS=1 needs TRUST_PROXY=true/],
+    [{ SEND_CHARS_BURST: '999' }, /^SEND_CHARS_BURST must be between 1000/],
+    [{ POLL_MAX_BYTES: '100' }, /^POLL_MAX_BYTES must be between 1024/],
     [{ REDIS_URL: 'http://x' }, /^REDIS_URL must start with redis:\/\//],
     [{ WEB_CONCURRENCY: '0' }, /^WEB_CONCURRENCY must be between 1/],
   ])('refuses %j with one line naming the variable', (env, message) => {
