@@ -74,7 +74,8 @@ export interface Joined {
   room: string;
   capacity: number;
   participants: ParticipantInfo[];
-  host: string | undefined;
+  /** The host's participant id (the joiner's own when it is the first seated). */
+  host: string;
 }
 
 /**
@@ -356,7 +357,7 @@ function viewOf(room: Room): RoomView {
 
 function joinedOf(seat: Seat, cursor: string): Joined {
   const room = seat.room;
-  return { participant: seat.id, token: seat.token, name: seat.name, cursor, room: room.id, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id };
+  return { participant: seat.id, token: seat.token, name: seat.name, cursor, room: room.id, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id ?? seat.id };
 }
 
 function codePoints(text: string): number {

@@ -64,7 +64,7 @@ export function createApiRouter({ config, store, roomIds, rooms }: ApiDeps): Rou
       ...timing,
       capacity: joined.capacity,
       participants: joined.participants,
-      host: joined.host ?? joined.participant,
+      host: joined.host,
     } satisfies JoinResponse;
   });
 

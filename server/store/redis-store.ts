@@ -122,11 +122,11 @@ export class RedisStore implements RoomStore {
         const again = openToken(room, key ?? '', sealed!);
         if (again === undefined) throw new Error('join key seal does not open');
         const participants = roster(reply.slice(6));
-        return { room, participant: seated!, token: again, name: seatedName!, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id };
+        return { room, participant: seated!, token: again, name: seatedName!, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id ?? seated! };
       }
       const [cursor, capacity] = ok(reply);
       const participants = roster(reply.slice(3));
-      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id };
+      return { room, participant, token, name, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id ?? participant };
     }
     throw new Error('participant id space exhausted');
   }

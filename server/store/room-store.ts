@@ -71,7 +71,8 @@ export interface Seat {
   name: string;
 }
 
-export interface JoinResult extends Omit<RoomSnapshot, 'locked'> {
+export interface JoinResult extends Omit<RoomSnapshot, 'locked' | 'host'> {
+  host: string;
   participant: string;
   token: string;
   name: string;
