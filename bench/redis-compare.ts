@@ -16,6 +16,7 @@ import type { ChatEvent, JoinResponse } from '../server/protocol.js';
 import { freePort } from './free-port.js';
 import { cpuMs } from './proc-stats.js';
 import { median, round, summarize, type Summary } from './stats.js';
+import { UNLIMITED_CLIENT_ENV } from './server-process.js';
 
 const { values } = parseArgs({
   options: { rooms: { type: 'string', default: '50' }, keys: { type: 'string', default: '5' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } },
@@ -47,7 +48,7 @@ process.on('SIGINT', () => {
 async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/server/main.js'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ROOM_SALT: 'bench-redis-compare', ROOMS_PER_MINUTE: '10000000', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ROOM_SALT: 'bench-redis-compare', ROOMS_PER_MINUTE: '10000000', ...UNLIMITED_CLIENT_ENV, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.add(child);

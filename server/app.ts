@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { ByteBudget } from './domain/byte-budget.js';
 import { apiDispatch, nothingHere } from './http/api-dispatch.js';
 import { createApiRoutes } from './http/api-routes.js';
+import { shedOverflow, type ConnectionGuard } from './http/connection-guard.js';
 import { errorHandler } from './http/error-handler.js';
 import { PollHub } from './http/poll-hub.js';
 import { RoomFactory } from './http/room-factory.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   now?: () => number;
   /** What the app reports to operators; GET /metrics is served only with config.metricsToken set. */
   metrics?: Metrics;
+  /** Connection caps (server/main.ts); their overflow is answered 503 here. */
+  guard?: Pick<ConnectionGuard, 'isShed'>;
   /** PROCESS_IMAGE_BYTES; pass the memory store's own so live images and uploads share it. */
   imageBudget?: ByteBudget;
 }
@@ -35,8 +38,10 @@ export interface AppDeps {
  * Every request, poll and send included, runs this one middleware chain, so whatever a
  * deployer puts in front (`app.middleware.unshift(fn)`: CORS, metrics, a request id) sees all.
  */
-export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes) }: AppDeps): Koa {
-  const app = new Koa({ proxy: config.trustProxy });
+export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes), guard }: AppDeps): Koa {
+  // The client address is the right-most entry of X-Forwarded-For that our own proxies did not
+  // write: Heroku's router appends the real address, whatever the client put on the left.
+  const app = new Koa({ proxy: config.proxyHops > 0, maxIpsCount: config.proxyHops });
   const roomIds = new RoomIds(config.roomSalt);
   const rooms = new RoomFactory(store, roomIds, config.roomsPerMinute, now);
   const pages = createPageRouter({ config, store, roomIds, rooms });
@@ -46,6 +51,7 @@ export function createApp({ config, store, logger = silentLogger, metrics = noop
   if (config.logRequests) app.use(requestLog(logger));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
+  if (guard !== undefined) app.use(shedOverflow(guard));
   app.use(apiDispatch(createApiRoutes({ config, store, hub, roomIds, rooms, images: { imageBudget, now } })));
   app.use(async function notFound(ctx, next) {
     await next();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_KEY_PREFIX } from './store/redis/keys.js';
 
-export interface Config {
+export interface Config extends HostileClientLimits {
   port: number;
   messageTtlMs: number;
   pollHoldMs: number;
@@ -29,6 +29,23 @@ export interface Config {
   imagesPerMinute: number;
   roomImageBytes: number;
   processImageBytes: number;
+}
+
+// Hostile-client limits (issue 9); each is documented in README.md, app.json and docs/protocol.md.
+export interface HostileClientLimits {
+  /** Proxies in front of this server whose X-Forwarded-For entries are trusted (1 on Heroku). */
+  proxyHops: number;
+  maxConnections: number;
+  /** Per client address; applies only with proxyHops 0 (behind a proxy every socket is the proxy's). */
+  maxConnectionsPerAddress: number;
+  firstRequestTimeoutMs: number;
+  writeTimeoutMs: number;
+  pollMaxBytes: number;
+  sendCharsPerSecond: number;
+  sendCharsBurst: number;
+  sendsPerSecond: number;
+  sendsBurst: number;
+  joinKeyWindowMs: number;
 }
 
 /** Thrown at start-up for a bad environment; its message is the one line the operator sees. */
@@ -73,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Off: Heroku's router already logs every request, and a line per poll and send cost 9 % of CPU.
     logRequests: boolean(env, 'LOG_REQUESTS', false),
     ...imageSettings(env),
+    ...hostileClientLimits(env),
   };
 }
 
@@ -93,6 +111,35 @@ function imageSettings(env: Env): Pick<Config, 'imageMaxBytes' | 'imageMaxPixels
     imagesPerMinute: integer(env, 'IMAGES_PER_MINUTE', 10, 1),
     roomImageBytes,
     processImageBytes,
+  };
+}
+/** The limits that keep one client from taking the server, a room or a conversation (issue 9). */
+function hostileClientLimits(env: Env): HostileClientLimits {
+  const trustProxy = boolean(env, 'TRUST_PROXY', false);
+  const proxyHops = integer(env, 'PROXY_HOPS', trustProxy ? 1 : 0, 0, 10);
+  if (proxyHops > 0 && !trustProxy && env.TRUST_PROXY !== undefined && env.TRUST_PROXY.trim() !== '') {
+    throw new ConfigError(`PROXY_HOPS=${proxyHops} needs TRUST_PROXY=true (or TRUST_PROXY unset)`);
+  }
+  return {
+    proxyHops,
+    // 4,000: below the 10,000 file descriptors of a Heroku dyno, with room for the answers we shed.
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 4_000, 1),
+    // 64: ten browser tabs' worth (6 connections each) from one address; an attacker gets no more.
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 1),
+    // 10 s: a real client sends its request at once; a silent socket holds a descriptor for nothing.
+    firstRequestTimeoutMs: integer(env, 'FIRST_REQUEST_TIMEOUT_MS', 10_000, 1),
+    // 10 s: a full poll answer is under 64 KiB, seconds even on a bad mobile link.
+    writeTimeoutMs: integer(env, 'WRITE_TIMEOUT_MS', 10_000, 1),
+    // 64 KiB: over ten of the largest events (1,000 four-byte characters) per answer.
+    pollMaxBytes: integer(env, 'POLL_MAX_BYTES', 65_536, 1_024),
+    // 60 chars/s sustained: twice a fast typist; the burst lets a 1,000-character paste through twice.
+    sendCharsPerSecond: integer(env, 'SEND_CHARS_PER_SECOND', 60, 1),
+    sendCharsBurst: integer(env, 'SEND_CHARS_BURST', 2_000, 1_000),
+    // 20 sends/s sustained: one a keystroke for a fast typist, with one send in flight at a time.
+    sendsPerSecond: integer(env, 'SENDS_PER_SECOND', 20, 1),
+    sendsBurst: integer(env, 'SENDS_BURST', 40, 1),
+    // 60 s: long enough for a join retried after a lost answer, short enough to free the key.
+    joinKeyWindowMs: integer(env, 'JOIN_KEY_WINDOW_MS', 60_000, 1),
   };
 }
 

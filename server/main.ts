@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { ByteBudget } from './domain/byte-budget.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpServer } from './http-server.js';
+import { ConnectionGuard } from './http/connection-guard.js';
 import { PollHub } from './http/poll-hub.js';
 import { createLogger, stdoutSink } from './logger.js';
 import { noopMetrics } from './metrics/metrics.js';
@@ -75,8 +76,12 @@ async function serve(config: Config): Promise<void> {
   const imageBudget = new ByteBudget(config.processImageBytes);
   const store = observeStore(await createStore(config, Date.now, logger, metrics, imageBudget), metrics);
   const hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) });
-  const app = createApp({ config, store, hub, logger, metrics, imageBudget });
+  // Socket-level caps and deadlines: a hostile client's sockets are counted from the moment
+  // they open; what is over the caps gets the app's own 503 (shedOverflow) or is closed.
+  const guard = new ConnectionGuard({ ...config, logger });
+  const app = createApp({ config, store, hub, logger, metrics, imageBudget, guard });
   const server = createHttpServer(app, config);
+  guard.attach(server);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;
     logger.log('info', 'listening', { port, store: config.redisUrl ? 'redis' : 'memory', pid: process.pid });

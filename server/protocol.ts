@@ -80,7 +80,15 @@ export type Untimed<T extends RoomTiming> = Omit<T, keyof RoomTiming>;
 export interface RoomResponse extends RoomTiming {
   room: string;
   capacity: number;
-  participants: ParticipantInfo[];
+  /** How many seats are taken; without a token this (and `full`, `locked`) is all a visitor learns. */
+  seatsTaken: number;
+  full: boolean;
+  /** The host locked the room to new joins. */
+  locked: boolean;
+  /** Only with a participant's `Authorization: Bearer <token>`. */
+  participants?: ParticipantInfo[];
+  /** Participant id of the host (the longest seated); only with a token. */
+  host?: string;
 }
 
 /** POST /rooms/:room/join -> 201 */
@@ -92,6 +100,8 @@ export interface JoinResponse extends RoomTiming {
   cursor: string;
   capacity: number;
   participants: ParticipantInfo[];
+  /** Participant id of the room's host (the longest seated, possibly this participant). */
+  host: string;
 }
 
 /** POST /rooms/:room/send -> 200 */

@@ -31,7 +31,7 @@ export async function startChatPage(env: PageEnv): Promise<void> {
 
   const info = await api.getRoom(room);
   if (!info.ok && info.kind === 'http' && info.status === 404) return show(vanishedView(doc));
-  if (info.ok && info.body.participants.length >= info.body.capacity) return show(fullView(doc));
+  if (info.ok && info.body.full) return show(fullView(doc));
 
   const storage = safeStorage(win);
   const form = new NameForm(doc, rememberedName(storage), (name) => {

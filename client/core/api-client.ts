@@ -47,8 +47,9 @@ export class ApiClient {
     return this.#request('GET', roomPath(room), {});
   }
 
-  join(room: string, name: string | undefined): Promise<ApiResult<JoinResponse>> {
-    return this.#request('POST', `${roomPath(room)}/join`, { body: name === undefined ? {} : { name } });
+  /** `key` makes the join idempotent: retried with the same key, it answers the same seat. */
+  join(room: string, name: string | undefined, key?: string): Promise<ApiResult<JoinResponse>> {
+    return this.#request('POST', `${roomPath(room)}/join`, { body: { ...(name === undefined ? {} : { name }), ...(key === undefined ? {} : { key }) } });
   }
 
   send(room: string, token: string, body: SendRequest): Promise<ApiResult<SendResponse>> {

@@ -29,6 +29,9 @@ export class Session implements TokenSource {
   #join: JoinResponse | undefined;
   #renewing: Promise<RenewOutcome> | undefined;
   readonly #ownIds = new Set<string>();
+  // One key for the session: a join whose answer was lost, tried again, gets the same seat
+  // instead of a ghost second one; once that seat is gone the server makes a new one.
+  readonly #joinKey = randomJoinKey();
 
   constructor(api: ApiClient, room: string) {
     this.#api = api;
@@ -36,7 +39,7 @@ export class Session implements TokenSource {
   }
 
   async join(name: string | undefined): Promise<JoinOutcome> {
-    const result = await this.#api.join(this.room, name);
+    const result = await this.#api.join(this.room, name, this.#joinKey);
     if (result.ok) {
       this.#join = result.body;
       this.#ownIds.add(result.body.participant);
@@ -83,4 +86,12 @@ export class Session implements TokenSource {
     if (outcome.kind === 'full' || outcome.kind === 'vanished') return outcome.kind;
     return 'failed';
   }
+}
+
+/** 16 crypto-random bytes as base64url (22 characters): as hard to guess as the token it returns. */
+function randomJoinKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -9,6 +9,8 @@ export type NewEvent = Omit<ChatEvent, 'id' | 'at' | 'expiresAt'>;
  */
 export class RoomBuffer {
   private events: ChatEvent[] = [];
+  /** Each event's size as answered (its JSON in UTF-8), parallel to `events`, for the answer byte cap. */
+  private sizes: number[] = [];
   private head = 0; // index of the oldest live event; the array is compacted lazily
   private seq = 0;
 
@@ -44,6 +46,7 @@ export class RoomBuffer {
       expiresAt: now + this.ttlMs,
     };
     this.events.push(stored);
+    this.sizes.push(Buffer.byteLength(JSON.stringify(stored)));
     return stored;
   }
 
@@ -58,6 +61,7 @@ export class RoomBuffer {
     // Compact once the dead prefix is at least half the array: amortised O(1) per event.
     if (this.head > 0 && this.head * 2 >= this.events.length) {
       this.events = this.events.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
     return expired;
@@ -65,18 +69,24 @@ export class RoomBuffer {
 
   /**
    * Live events after `cursor` (all live events when it is undefined or from another
-   * epoch), at most `limit` of them, and the cursor to poll from next.
+   * epoch), at most `limit` of them and, but for the first, at most `maxBytes` of event
+   * JSON, and the cursor to poll from next.
    */
-  read(cursor: Cursor | undefined, now: number, limit: number): PollResponse {
+  read(cursor: Cursor | undefined, now: number, limit: number, maxBytes = Infinity): PollResponse {
     const reset = cursor !== undefined && (cursor.epoch !== this.epoch || cursor.seq > this.seq);
     const after = cursor === undefined || reset ? 0 : cursor.seq;
     const events: ChatEvent[] = [];
     // Seqs are contiguous in the array, so the first event after `after` is found by arithmetic.
     const oldestSeq = this.seq - this.size + 1;
     let i = this.head + Math.max(0, after - oldestSeq + 1);
+    let bytes = 0;
     for (; i < this.events.length && events.length < limit; i += 1) {
       const event = this.events[i]!;
-      if (event.expiresAt > now) events.push(event);
+      if (event.expiresAt <= now) continue;
+      bytes += this.sizes[i]!;
+      // The first event always goes, however large, so a reader always moves on.
+      if (bytes > maxBytes && events.length > 0) break;
+      events.push(event);
     }
     const last = events[events.length - 1];
     const next = last !== undefined ? last.id : reset || cursor === undefined ? this.cursor : formatCursor(cursor);

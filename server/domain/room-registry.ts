@@ -1,4 +1,4 @@
-import type { ChatEvent, ImageInfo, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { ChatEvent, ImageInfo, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { Cursor } from './cursor.js';
 import { RoomBuffer, type NewEvent } from './room-buffer.js';
@@ -6,6 +6,7 @@ import { RoomError } from './room-error.js';
 import { RoomExpiry, type ExpiryActions } from './room-expiry.js';
 import type { Room, Seat } from './room.js';
 import { RoomImages, type StoredImage } from './room-images.js';
+import { fullAllowance, takeSend, type SendRateLimits } from './send-allowance.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
 export interface RegistryOptions {
@@ -20,6 +21,24 @@ export interface RegistryOptions {
   maxRoomImageBytes?: number;
   /** The process's image bytes (PROCESS_IMAGE_BYTES), which live images hold until they expire. */
   imageBudget?: ByteBudget;
+  /** Per-participant send rate; unlimited when absent. */
+  sendRate?: SendRateLimits;
+  /** Most bytes of event JSON in one poll answer (but for its first event); unlimited when absent. */
+  pollMaxBytes?: number;
+  /** How long a join key returns the seat it made (idempotent join); 60 s when absent. */
+  joinKeyWindowMs?: number;
+}
+
+const DEFAULT_JOIN_KEY_WINDOW_MS = 60_000;
+
+/** A room as its participants see it; the first participant seated is its host. */
+export interface RoomView {
+  room: string;
+  capacity: number;
+  participants: ParticipantInfo[];
+  /** Participant id of the host; undefined while nobody is seated. */
+  host: string | undefined;
+  locked: boolean;
 }
 
 /** A poll the registry opened: what it read, and the lease that keeps its participant present. */
@@ -72,6 +91,8 @@ export class RoomRegistry {
       byToken: new Map(),
       buffer: new RoomBuffer(this.randomId(EPOCH_BYTES), this.options.ttlMs),
       images: new RoomImages(),
+      joinKeys: undefined,
+      locked: false,
       emptySince: undefined,
     };
     this.rooms.set(id, room);
@@ -79,16 +100,24 @@ export class RoomRegistry {
     return true;
   }
 
-  getRoom(id: string): Untimed<RoomResponse> | undefined {
+  getRoom(id: string): RoomView | undefined {
     this.sweep();
     const room = this.rooms.get(id);
-    return room && { room: room.id, capacity: room.capacity, participants: participantsOf(room) };
+    return room && viewOf(room);
   }
 
-  join(id: string, name: string): Untimed<JoinResponse> {
+  /**
+   * Seats a participant. A `key` makes the join idempotent: the same key within
+   * joinKeyWindowMs returns the same seat and token (a retry after a lost answer).
+   */
+  join(id: string, name: string, key?: string): Untimed<JoinResponse> {
     const room = this.room(id);
-    if (room.seats.size >= room.capacity) throw new RoomError('room-full');
     const now = this.options.now();
+    const earlier = key === undefined ? undefined : room.joinKeys?.get(key);
+    if (earlier !== undefined && earlier.joinKeyUntil > now) return joinedOf(earlier, earlier.joinCursor);
+    if (room.locked) throw new RoomError('room-locked');
+    if (room.seats.size >= room.capacity) throw new RoomError('room-full');
+    const cursor = room.buffer.cursor;
     const seat: Seat = {
       id: this.unusedParticipantId(room),
       name,
@@ -99,21 +128,36 @@ export class RoomRegistry {
       state: 'here',
       leaseId: undefined,
       presentUntil: now + this.options.presenceTimeoutMs,
+      allowance: this.options.sendRate && fullAllowance(this.options.sendRate, now),
+      joinKey: key,
+      joinKeyUntil: now + (this.options.joinKeyWindowMs ?? DEFAULT_JOIN_KEY_WINDOW_MS),
+      joinCursor: cursor,
     };
-    const cursor = room.buffer.cursor;
+    if (key !== undefined) {
+      if (earlier !== undefined) earlier.joinKey = undefined; // its window is over: the key makes a new seat
+      (room.joinKeys ??= new Map()).set(key, seat);
+    }
     room.seats.set(seat.id, seat);
     room.byToken.set(seat.token, seat);
     this.expiry.roomSeated(room);
     this.expiry.presenceMoved(seat);
     this.append(room, { type: 'join', from: seat.id, name: seat.name }, now);
-    return {
-      participant: seat.id,
-      token: seat.token,
-      name: seat.name,
-      cursor,
-      capacity: room.capacity,
-      participants: participantsOf(room),
-    };
+    return joinedOf(seat, cursor);
+  }
+
+  /** The host removes a participant and locks the room, so the link cannot bring them back. */
+  kick(id: string, token: string, participant: string): void {
+    const host = this.hostSeat(id, token);
+    const target = host.room.seats.get(participant);
+    if (target === undefined) throw new RoomError('participant-not-found');
+    if (target === host) throw new RoomError('kick-self');
+    host.room.locked = true;
+    this.unseat(target, this.options.now());
+  }
+
+  /** The host opens or closes the room to new joins. */
+  setLocked(id: string, token: string, locked: boolean): void {
+    this.hostSeat(id, token).room.locked = locked;
   }
 
   authenticate(id: string, token: string): ParticipantInfo {
@@ -125,7 +169,17 @@ export class RoomRegistry {
     const seat = this.seat(id, token);
     if (seq !== undefined && seq <= seat.lastSeq && seat.lastEventId !== undefined) return { id: seat.lastEventId };
     if (seat.room.buffer.size >= this.options.maxEventsPerRoom) throw new RoomError('room-busy');
-    const event = this.append(seat.room, { type: 'text', from: seat.id, name: seat.name, text }, this.options.now());
+    const now = this.options.now();
+    if (seat.allowance !== undefined && this.options.sendRate !== undefined) {
+      const waitMs = takeSend(seat.allowance, this.options.sendRate, codePoints(text), now);
+      if (waitMs > 0) throw new RoomError('rate-limited', waitMs);
+    }
+    // Sending is as plain a sign of presence as polling.
+    if (seat.presentUntil < now + this.options.presenceTimeoutMs) {
+      seat.presentUntil = now + this.options.presenceTimeoutMs;
+      this.expiry.presenceMoved(seat);
+    }
+    const event = this.append(seat.room, { type: 'text', from: seat.id, name: seat.name, text }, now);
     if (seq !== undefined) seat.lastSeq = seq;
     seat.lastEventId = event.id;
     return { id: event.id };
@@ -172,11 +226,11 @@ export class RoomRegistry {
     // The poll may be held `holdMs`; the participant stays present that long and the usual timeout after.
     seat.presentUntil = Math.max(seat.presentUntil, now + holdMs + this.options.presenceTimeoutMs);
     this.expiry.presenceMoved(seat);
-    return { ...seat.room.buffer.read(cursor, now, limit), participant: seat.id, leaseId: seat.leaseId };
+    return { ...seat.room.buffer.read(cursor, now, limit, this.options.pollMaxBytes), participant: seat.id, leaseId: seat.leaseId };
   }
 
   read(id: string, cursor: Cursor | undefined, limit: number): PollResponse {
-    return this.room(id).buffer.read(cursor, this.options.now(), limit);
+    return this.room(id).buffer.read(cursor, this.options.now(), limit, this.options.pollMaxBytes);
   }
 
   closePoll(id: string, participant: string, leaseId: string): void {
@@ -231,6 +285,7 @@ export class RoomRegistry {
     const room = seat.room;
     room.seats.delete(seat.id);
     room.byToken.delete(seat.token);
+    if (seat.joinKey !== undefined) room.joinKeys?.delete(seat.joinKey);
     this.expiry.seatGone(seat);
     this.append(room, { type: 'leave', from: seat.id, name: seat.name }, now);
     if (room.seats.size === 0) this.expiry.roomEmptied(room, now);
@@ -257,6 +312,12 @@ export class RoomRegistry {
     return seat;
   }
 
+  private hostSeat(id: string, token: string): Seat {
+    const seat = this.seat(id, token);
+    if (hostOf(seat.room) !== seat) throw new RoomError('not-host');
+    return seat;
+  }
+
   private unusedParticipantId(room: Room): string {
     for (;;) {
       const id = this.randomId(PARTICIPANT_ID_BYTES);
@@ -267,4 +328,24 @@ export class RoomRegistry {
 
 function participantsOf(room: Room): ParticipantInfo[] {
   return [...room.seats.values()].map((seat) => ({ id: seat.id, name: seat.name }));
+}
+
+/** The longest-seated participant (a Map iterates in insertion order); the next one takes over when it goes. */
+function hostOf(room: Room): Seat | undefined {
+  return room.seats.values().next().value;
+}
+
+function viewOf(room: Room): RoomView {
+  return { room: room.id, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id, locked: room.locked };
+}
+
+function joinedOf(seat: Seat, cursor: string): Untimed<JoinResponse> {
+  const room = seat.room;
+  return { participant: seat.id, token: seat.token, name: seat.name, cursor, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id ?? seat.id };
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
 }

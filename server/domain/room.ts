@@ -1,6 +1,7 @@
 import type { PresenceState } from '../protocol.js';
 import type { RoomBuffer } from './room-buffer.js';
 import type { RoomImages } from './room-images.js';
+import type { Allowance } from './send-allowance.js';
 
 /** One room as this process holds it: who is seated, and its events. */
 export interface Room {
@@ -11,6 +12,10 @@ export interface Room {
   readonly buffer: RoomBuffer;
   /** The bytes of the room's live `image` events. */
   readonly images: RoomImages;
+  /** Seats by the join key that made them; made at the first keyed join, as most rooms never see one. */
+  joinKeys: Map<string, Seat> | undefined;
+  /** Set by the host: no new participant may join. */
+  locked: boolean;
   /** Set while nobody is seated. */
   emptySince: number | undefined;
 }
@@ -27,4 +32,10 @@ export interface Seat {
   leaseId: string | undefined;
   /** Gone once `now` reaches this with no poll in flight. */
   presentUntil: number;
+  /** What is left of the participant's send rate (SENDS_PER_SECOND, SEND_CHARS_PER_SECOND). */
+  allowance: Allowance | undefined;
+  /** The join that made this seat, for a retry with the same key until `joinKeyUntil`. */
+  joinKey: string | undefined;
+  joinKeyUntil: number;
+  joinCursor: string;
 }

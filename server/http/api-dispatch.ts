@@ -23,6 +23,8 @@ export interface ApiRoutes {
   '/rooms/:room/leave': ApiRoute;
   '/rooms/:room/send': ApiRoute;
   '/rooms/:room/poll': ApiRoute;
+  '/rooms/:room/kick': ApiRoute;
+  '/rooms/:room/lock': ApiRoute;
   '/rooms/:room/images': ApiRoute;
   '/rooms/:room/images/:id': ApiRoute;
 }
@@ -39,6 +41,8 @@ const ACTIONS: ReadonlyMap<string, Pattern> = new Map([
   ['leave', '/rooms/:room/leave'],
   ['send', '/rooms/:room/send'],
   ['poll', '/rooms/:room/poll'],
+  ['kick', '/rooms/:room/kick'],
+  ['lock', '/rooms/:room/lock'],
   ['images', '/rooms/:room/images'],
 ]);
 // The actions whose path takes one more segment, and the route that answers it.

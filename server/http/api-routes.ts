@@ -8,6 +8,7 @@ import type { RoomStore } from '../store/room-store.js';
 import type { ApiRoutes } from './api-dispatch.js';
 import { roomErrorHeaders } from './error-handler.js';
 import { HttpError } from './http-error.js';
+import { createHostRoutes, joinKeyFrom, roomResponse } from './host-routes.js';
 import { createImageRoutes, type ImageRouteDeps } from './image-routes.js';
 import type { PollHub } from './poll-hub.js';
 import type { RoomFactory } from './room-factory.js';
@@ -51,7 +52,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
       async GET(ctx, room) {
         const snapshot = await store.getRoom(knownRoomId(room, roomIds));
         if (snapshot === undefined) throw new RoomError('room-not-found');
-        ctx.body = { ...snapshot, ...timing } satisfies RoomResponse;
+        ctx.body = (await roomResponse(ctx, store, snapshot, timing)) satisfies RoomResponse;
       },
     },
 
@@ -59,7 +60,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
       async POST(ctx, room) {
         const body = await readBody(ctx);
         const known = knownRoomId(room, roomIds);
-        const joined = await store.join(known, nameFrom(jsonObject(body)) ?? friendlyName());
+        const joined = await store.join(known, nameFrom(jsonObject(body)) ?? friendlyName(), joinKeyFrom(ctx, body));
         ctx.status = 201;
         ctx.body = {
           participant: joined.participant,
@@ -69,6 +70,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
           ...timing,
           capacity: joined.capacity,
           participants: joined.participants,
+          host: joined.host,
         } satisfies JoinResponse;
       },
     },
@@ -117,6 +119,7 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
       },
     },
 
+    ...createHostRoutes(store),
     ...createImageRoutes({ config, store, ...images }),
   };
 }

@@ -12,6 +12,11 @@ const ROOM_ERRORS: Record<RoomErrorCode, HttpError> = {
   'room-images-full': new HttpError(429, 'This room holds as many image bytes as it may; wait until some vanish.', { 'Retry-After': '5' }),
   'server-images-full': new HttpError(429, 'This server holds as many image bytes as it can; try again shortly.', { 'Retry-After': '5' }),
   'unavailable': new HttpError(503, 'The room store is unavailable; try again shortly.', { 'Retry-After': '1' }),
+  'rate-limited': new HttpError(429, 'You are sending faster than this room allows; wait a moment and try again.', { 'Retry-After': '1' }),
+  'room-locked': new HttpError(403, 'The host has locked this room to new participants.'),
+  'not-host': new HttpError(403, "Only the room's host can do this."),
+  'participant-not-found': new HttpError(404, 'Nobody with this participant id is seated in this room.'),
+  'kick-self': new HttpError(400, 'The host cannot remove itself; leave the room instead.'),
 };
 
 /** The headers a RoomError is answered with: /healthz's 503 carries the API's own Retry-After. */
@@ -39,7 +44,8 @@ export function errorReply(error: unknown, logger: Logger): ErrorReply {
     logger.log('error', 'unhandled', { errorName: error instanceof Error ? error.name : typeof error, stack });
     return { status: 500, headers: {}, body: { error: 'Something went wrong on our side; try again.' } };
   }
-  return { status: known.status, headers: known.headers, body: { error: known.message } };
+  const headers = error instanceof RoomError && error.retryAfterMs !== undefined ? { ...known.headers, 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : known.headers;
+  return { status: known.status, headers, body: { error: known.message } };
 }
 
 export function errorHandler(logger: Logger): Middleware {

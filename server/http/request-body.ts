@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS, type PresenceState } from '../protocol.js';
+import { MAX_COMBINING_MARKS, nameProblem, textProblem, type TextProblem } from '../text-rules.js';
 import { HttpError } from './http-error.js';
 
 /** A request body: the parsed JSON value, or the text itself when it came as text/plain. */
@@ -127,6 +128,7 @@ function validText(text: unknown): string {
   if (length === 0) throw new HttpError(400, '"text" must not be empty.');
   if (length > TEXT_MAX_CHARS) throw new HttpError(400, `"text" must be at most ${TEXT_MAX_CHARS} characters.`);
   if (TEXT_FORBIDDEN.test(text)) throw new HttpError(400, '"text" must not contain control characters (other than tab and newline) or lone surrogates.');
+  refuseTextProblem('"text"', textProblem(text));
   return text;
 }
 
@@ -141,7 +143,18 @@ export function nameFrom(body: Record<string, unknown>): string | undefined {
   const length = codePoints(name);
   if (length < 1 || length > NAME_MAX_CHARS) throw new HttpError(400, `"name" must be 1 to ${NAME_MAX_CHARS} characters after trimming.`);
   if (NAME_FORBIDDEN.test(name)) throw new HttpError(400, '"name" must not contain control characters.');
+  refuseTextProblem('"name"', nameProblem(name));
   return name;
+}
+
+const TEXT_PROBLEMS: Record<TextProblem | 'invisible', string> = {
+  'too-many-marks': `must not stack more than ${MAX_COMBINING_MARKS} combining marks on one character.`,
+  'bidi-control': 'must not contain bidi override or isolate controls (U+202A-U+202E, U+2066-U+2069).',
+  'invisible': 'must contain at least one visible character.',
+};
+
+function refuseTextProblem(field: string, problem: TextProblem | 'invisible' | undefined): void {
+  if (problem !== undefined) throw new HttpError(400, `${field} ${TEXT_PROBLEMS[problem]}`);
 }
 
 export function presenceFrom(body: Record<string, unknown>): PresenceState {

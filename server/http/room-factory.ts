@@ -1,4 +1,3 @@
-import { RateLimiter } from '../domain/rate-limiter.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
 import { HttpError } from './http-error.js';
@@ -9,23 +8,20 @@ const MINUTE_MS = 60_000;
 
 /**
  * Creates rooms under fresh random ids for POST /rooms and GET /, at most
- * ROOMS_PER_MINUTE per client address, so one client cannot fill the store.
+ * ROOMS_PER_MINUTE per client address, so one client cannot fill the store. The count
+ * lives in the store, so with REDIS_URL every process and dyno shares it.
  */
 export class RoomFactory {
-  private readonly limiter: RateLimiter;
-
   constructor(
     private readonly store: RoomStore,
     private readonly roomIds: RoomIds,
-    roomsPerMinute: number,
+    private readonly roomsPerMinute: number,
     private readonly now: () => number,
-  ) {
-    this.limiter = new RateLimiter(roomsPerMinute, MINUTE_MS);
-  }
+  ) {}
 
-  /** `client` is the requester's address (ctx.ip: X-Forwarded-For only with TRUST_PROXY). */
+  /** `client` is the requester's address (ctx.ip: the right-most untrusted X-Forwarded-For entry behind PROXY_HOPS proxies). */
   async create(client: string, capacity: number): Promise<string> {
-    const waitMs = this.limiter.take(client, this.now());
+    const waitMs = await this.store.takeRateLimit(`rooms:${client}`, this.roomsPerMinute, MINUTE_MS, this.now());
     if (waitMs > 0) {
       throw new HttpError(429, 'Too many new rooms from your address; wait a minute and try again.', {
         'Retry-After': String(Math.ceil(waitMs / 1000)),

@@ -1,7 +1,7 @@
 import type { Cursor } from '../domain/cursor.js';
 import { RoomError } from '../domain/room-error.js';
-import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
-import type { OpenPoll, RoomSignal, RoomStore, SharedImage, StoredImage, StoreCounts } from '../store/room-store.js';
+import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
+import type { OpenPoll, RoomSignal, RoomSnapshot, RoomStore, SharedImage, StoredImage, StoreCounts } from '../store/room-store.js';
 import type { Metrics } from './metrics.js';
 import { keystrokes } from './metrics.js';
 
@@ -25,12 +25,24 @@ class ObservedStore implements RoomStore {
     return this.watch('createRoom', this.inner.createRoom(room, capacity));
   }
 
-  getRoom(room: string): Promise<Untimed<RoomResponse> | undefined> {
+  getRoom(room: string): Promise<RoomSnapshot | undefined> {
     return this.watch('getRoom', this.inner.getRoom(room));
   }
 
-  join(room: string, name: string): Promise<Untimed<JoinResponse>> {
-    return this.watch('join', this.inner.join(room, name));
+  join(room: string, name: string, key?: string): Promise<Untimed<JoinResponse>> {
+    return this.watch('join', this.inner.join(room, name, key));
+  }
+
+  kick(room: string, token: string, participant: string): Promise<void> {
+    return this.watch('kick', this.inner.kick(room, token, participant));
+  }
+
+  setLocked(room: string, token: string, locked: boolean): Promise<void> {
+    return this.watch('setLocked', this.inner.setLocked(room, token, locked));
+  }
+
+  takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    return this.watch('takeRateLimit', this.inner.takeRateLimit(key, limit, windowMs, now));
   }
 
   authenticate(room: string, token: string): Promise<ParticipantInfo> {

@@ -21,6 +21,14 @@ export function storeOptions(config: Config, now: () => number, imageBudget = ne
     maxRooms: config.maxRooms,
     maxRoomImageBytes: config.roomImageBytes,
     imageBudget,
+    sendRate: {
+      charsPerSecond: config.sendCharsPerSecond,
+      charsBurst: config.sendCharsBurst,
+      sendsPerSecond: config.sendsPerSecond,
+      sendsBurst: config.sendsBurst,
+    },
+    pollMaxBytes: config.pollMaxBytes,
+    joinKeyWindowMs: config.joinKeyWindowMs,
   };
 }
 

@@ -1,8 +1,9 @@
 import { createNanoEvents, type Emitter } from 'nanoevents';
-import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
+import { RateLimiter } from '../domain/rate-limiter.js';
 import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
-import type { OpenPoll, RoomSignal, RoomStore, SharedImage, StoredImage, StoreCounts } from './room-store.js';
+import type { OpenPoll, RoomSignal, RoomSnapshot, RoomStore, SharedImage, StoredImage, StoreCounts } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 
 export interface MemoryStoreOptions extends RegistryOptions {
@@ -26,6 +27,8 @@ export class MemoryStore implements RoomStore {
   private timer: unknown;
   private timerAt: number | undefined;
   private closed = false;
+  /** One per limit and window a caller asked for (in practice one: new rooms per address). */
+  private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(options: MemoryStoreOptions) {
     this.registry = new RoomRegistry(options);
@@ -46,12 +49,20 @@ export class MemoryStore implements RoomStore {
     return this.runThenWake(() => this.registry.createRoom(room, capacity));
   }
 
-  async getRoom(room: string): Promise<Untimed<RoomResponse> | undefined> {
+  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
     return this.runThenWake(() => this.registry.getRoom(room));
   }
 
-  async join(room: string, name: string): Promise<Untimed<JoinResponse>> {
-    return this.runThenWake(() => this.registry.join(room, name));
+  async join(room: string, name: string, key?: string): Promise<Untimed<JoinResponse>> {
+    return this.runThenWake(() => this.registry.join(room, name, key));
+  }
+
+  async kick(room: string, token: string, participant: string): Promise<void> {
+    this.runThenWake(() => this.registry.kick(room, token, participant));
+  }
+
+  async setLocked(room: string, token: string, locked: boolean): Promise<void> {
+    this.runThenWake(() => this.registry.setLocked(room, token, locked));
   }
 
   async authenticate(room: string, token: string): Promise<ParticipantInfo> {
@@ -104,6 +115,13 @@ export class MemoryStore implements RoomStore {
 
   async counts(): Promise<StoreCounts> {
     return { rooms: this.registry.roomCount, participants: this.registry.seatCount };
+  }
+
+  async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    const name = `${limit}/${windowMs}`;
+    let limiter = this.limiters.get(name);
+    if (limiter === undefined) this.limiters.set(name, (limiter = new RateLimiter(limit, windowMs)));
+    return limiter.take(key, now);
   }
 
   async healthy(): Promise<boolean> {

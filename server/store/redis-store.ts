@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ChatEvent, ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { ChatEvent, ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import type { RegistryOptions } from '../domain/room-registry.js';
@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_KEY_PREFIX, KEY_PARTS, RedisKeys } from './redis/keys.js';
 import { connect, whenReady } from './redis/connect.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
+import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { RoomChannels } from './redis/room-channels.js';
 import * as scripts from './redis/scripts.js';
 import {
@@ -15,6 +16,7 @@ import {
   type OpenPoll,
   type RoomErrorCode,
   type RoomSignal,
+  type RoomSnapshot,
   type RoomStore,
   type StoreCounts,
   type SharedImage,
@@ -48,6 +50,10 @@ const SWEEP_BATCH = 500;
 const START_WAIT_MS = 3_000;
 // A drawn participant id that is already seated is drawn again; 2^48 ids make one retry rare.
 const MAX_JOIN_DRAWS = 5;
+// As in RoomRegistry: a join key returns its seat this long when the options do not say.
+const DEFAULT_JOIN_KEY_WINDOW_MS = 60_000;
+// Without sendRate the Lua bucket arithmetic gets limits no client reaches.
+const UNLIMITED = 1e12;
 
 /**
  * Rooms in Redis, so any number of processes serve one room with no sticky sessions.
@@ -97,22 +103,41 @@ export class RedisStore implements RoomStore {
     return created === 1;
   }
 
-  async getRoom(room: string): Promise<Untimed<RoomResponse> | undefined> {
+  async getRoom(room: string): Promise<RoomSnapshot | undefined> {
     const reply = strings(await this.run(scripts.getRoomScript, room));
     if (reply.length === 0) return undefined;
-    return { room, capacity: Number(reply[0]), participants: roster(reply.slice(1)) };
+    const participants = roster(reply.slice(2));
+    return { room, capacity: Number(reply[0]), participants, host: participants[0]?.id, locked: reply[1] === '1' };
   }
 
-  async join(room: string, name: string): Promise<Untimed<JoinResponse>> {
+  async join(room: string, name: string, key?: string): Promise<Untimed<JoinResponse>> {
+    const windowMs = this.options.joinKeyWindowMs ?? DEFAULT_JOIN_KEY_WINDOW_MS;
     for (let draw = 0; draw < MAX_JOIN_DRAWS; draw += 1) {
       const token = this.randomId(TOKEN_BYTES);
       const participant = this.randomId(PARTICIPANT_ID_BYTES);
-      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token)));
+      const keyArgs = key === undefined ? ['', ''] : [joinKeyHash(room, key), sealToken(room, key, token)];
+      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token), ...keyArgs, windowMs));
       if (reply[0] === 'retry') continue;
+      if (reply[0] === 'again') {
+        const [, cursor, capacity, seated, sealed, seatedName] = reply;
+        const again = openToken(room, key ?? '', sealed!);
+        if (again === undefined) throw new Error('join key seal does not open');
+        const participants = roster(reply.slice(6));
+        return { participant: seated!, token: again, name: seatedName!, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id ?? seated! };
+      }
       const [cursor, capacity] = ok(reply);
-      return { participant, token, name, cursor: cursor!, capacity: Number(capacity), participants: roster(reply.slice(3)) };
+      const participants = roster(reply.slice(3));
+      return { participant, token, name, cursor: cursor!, capacity: Number(capacity), participants, host: participants[0]?.id ?? participant };
     }
     throw new Error('participant id space exhausted');
+  }
+
+  async kick(room: string, token: string, participant: string): Promise<void> {
+    ok(strings(await this.run(scripts.kickScript, room, hashToken(token), participant)));
+  }
+
+  async setLocked(room: string, token: string, locked: boolean): Promise<void> {
+    ok(strings(await this.run(scripts.lockScript, room, hashToken(token), locked ? '1' : '0')));
   }
 
   async authenticate(room: string, token: string): Promise<ParticipantInfo> {
@@ -121,7 +146,11 @@ export class RedisStore implements RoomStore {
   }
 
   async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
-    const [id] = ok(strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom)));
+    const rate = this.options.sendRate;
+    const limits = rate === undefined ? [UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED] : [rate.charsPerSecond, rate.charsBurst, rate.sendsPerSecond, rate.sendsBurst];
+    const reply = strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits));
+    if (reply[0] === 'rate-limited') throw new RoomError('rate-limited', Number(reply[1]));
+    const [id] = ok(reply);
     return { id: id! };
   }
 
@@ -156,14 +185,14 @@ export class RedisStore implements RoomStore {
     // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
     await this.channels.ready(room);
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit));
+    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes()));
     const [participant, leaseId] = ok(reply);
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
   async read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit));
+    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
     ok(reply);
     return readResult(reply.slice(1), cursor, this.now());
   }
@@ -171,6 +200,11 @@ export class RedisStore implements RoomStore {
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
     // Never rejects: a lease that cannot be shortened simply runs its course.
     await this.run(scripts.closePollScript, room, participant, leaseId).catch(() => {});
+  }
+
+  /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
+  private maxBytes(): number {
+    return this.options.pollMaxBytes ?? UNLIMITED;
   }
 
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
@@ -190,6 +224,10 @@ export class RedisStore implements RoomStore {
     } catch {
       throw new RoomError('unavailable');
     }
+  }
+
+  async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    return Number(await this.run(scripts.rateLimitScript, key, limit, windowMs, now));
   }
 
   async healthy(): Promise<boolean> {
@@ -261,7 +299,7 @@ function strings(reply: Reply): string[] {
   return reply.map((item) => String(item));
 }
 
-const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full', 'room-images-full']);
+const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full', 'room-images-full', 'room-locked', 'not-host', 'participant-not-found', 'kick-self']);
 
 /** The values after an 'ok' status; a status naming a RoomError code rejects with it. */
 function ok(reply: string[]): string[] {

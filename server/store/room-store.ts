@@ -1,4 +1,4 @@
-import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, RoomResponse, SendResponse, Untimed } from '../protocol.js';
+import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import type { OpenPoll } from '../domain/room-registry.js';
 import type { StoredImage } from '../domain/room-images.js';
@@ -18,13 +18,21 @@ export type { OpenPoll } from '../domain/room-registry.js';
 export interface RoomStore {
   /** False when the id is already taken (the caller draws another). */
   createRoom(room: string, capacity: number): Promise<boolean>;
-  getRoom(room: string): Promise<Untimed<RoomResponse> | undefined>;
-  /** Seats a participant and emits `join`. Rejects 'room-not-found' or 'room-full'. */
-  join(room: string, name: string): Promise<Untimed<JoinResponse>>;
+  getRoom(room: string): Promise<RoomSnapshot | undefined>;
+  /**
+   * Seats a participant and emits `join`. Rejects 'room-not-found', 'room-locked' or
+   * 'room-full'. A `key` seen within joinKeyWindowMs returns that join's seat and token again.
+   */
+  join(room: string, name: string, key?: string): Promise<Untimed<JoinResponse>>;
+  /** The host removes `participant` (emitting its `leave`) and locks the room. Rejects 'not-host', 'participant-not-found', 'kick-self'. */
+  kick(room: string, token: string, participant: string): Promise<void>;
+  /** The host locks or unlocks the room to new joins. Rejects 'not-host'. */
+  setLocked(room: string, token: string, locked: boolean): Promise<void>;
   /** Resolves the bearer token to its participant. Rejects 'bad-token' (also for another room's token). */
   authenticate(room: string, token: string): Promise<ParticipantInfo>;
   /**
-   * Appends a `text` event. A `seq` not greater than the participant's last accepted
+   * Appends a `text` event and keeps the sender present; rejects 'rate-limited' (with
+   * retryAfterMs) past the participant's send rate. A `seq` not greater than the participant's last accepted
    * one is a retry: no new event, and the id of the last accepted one is returned.
    */
   send(room: string, token: string, text: string, seq?: number): Promise<SendResponse>;
@@ -55,10 +63,28 @@ export interface RoomStore {
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void;
   /** Live rooms and seated participants, for the operators' gauges (GET /metrics). */
   counts(): Promise<StoreCounts>;
+  /**
+   * Counts one take of `key` (e.g. a client address), at most `limit` per fixed `windowMs`,
+   * shared by every process on this store. Resolves 0 when allowed, else ms until it is.
+   */
+  takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number>;
   /** True while the backend answers (for /healthz). */
   healthy(): Promise<boolean>;
   /** Releases timers and connections; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * A room as the store holds it. GET /rooms/:room shows all of it to a participant and only
+ * the seat count and state to anyone else, so this is not the wire shape (RoomResponse).
+ */
+export interface RoomSnapshot {
+  room: string;
+  capacity: number;
+  participants: ParticipantInfo[];
+  /** The longest-seated participant's id; undefined while the room is empty. */
+  host: string | undefined;
+  locked: boolean;
 }
 
 /** The `image` event's id (a cursor) and when it, and the bytes, expire. */

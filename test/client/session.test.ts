@@ -33,11 +33,26 @@ describe('Session#join', () => {
     const session = new Session(new ApiClient(io), 'r');
     const outcome = session.join('Ann');
     await flush();
-    expect(io.only('/join').body).toEqual({ name: 'Ann' });
+    expect(io.only('/join').body).toEqual({ name: 'Ann', key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     io.only('/join').respond(201, joined('p1', 't1'));
     expect((await outcome).kind).toBe('joined');
     expect(session.token()).toBe('t1');
     expect(session.isOwn('p1')).toBe(true);
+  });
+
+  it('tries a join again with the same key, so a lost answer never costs a second seat', async () => {
+    const io = new FakeIo();
+    const session = new Session(new ApiClient(io), 'r');
+    const lost = session.join('Ann');
+    await flush();
+    const key = (io.only('/join').body as { key: string }).key;
+    io.only('/join').respond(503, { error: 'lost' });
+    expect((await lost).kind).toBe('failed');
+    const again = session.join('Ann');
+    await flush();
+    expect((io.only('/join').body as { key: string }).key).toBe(key);
+    io.only('/join').respond(201, joined('p1', 't1'));
+    expect((await again).kind).toBe('joined');
   });
 });
 

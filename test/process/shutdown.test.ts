@@ -53,7 +53,8 @@ describe('SIGTERM', () => {
   });
 
   it('answers all 1,000 held polls at once and exits within 10 s', async () => {
-    server = await spawnServer({ ROOMS_PER_MINUTE: '1000', ROOM_MAX_CAPACITY: '8', POLL_HOLD_MS: '25000', PRESENCE_TIMEOUT_MS: '60000' });
+    // 1,000 connections from one address: above MAX_CONNECTIONS_PER_ADDRESS's default.
+    server = await spawnServer({ MAX_CONNECTIONS_PER_ADDRESS: '2000', ROOMS_PER_MINUTE: '1000', ROOM_MAX_CAPACITY: '8', POLL_HOLD_MS: '25000', PRESENCE_TIMEOUT_MS: '60000' });
     const seats: Array<{ room: string; token: string; cursor: string }> = [];
     for (let r = 0; r < 125; r += 1) {
       const { body } = await call(server.url, 'POST', '/rooms', undefined, { capacity: 8 });

@@ -22,6 +22,7 @@ describe.each(storeFactories)('POST /rooms/:room/join ($name store)', (factory) 
       holdMs: 200,
       capacity: 2,
       participants: [{ id: res.body.participant, name: 'Ann' }],
+      host: res.body.participant,
     });
     expect(res.headers['cache-control']).toBe('no-store');
   });

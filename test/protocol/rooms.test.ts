@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
+import { bearer, createHarness, type Harness } from '../support/harness.js';
 import { storeFactories } from '../support/stores.js';
 
 describe.each(storeFactories)('rooms ($name store)', (factory) => {
@@ -47,14 +47,18 @@ describe.each(storeFactories)('rooms ($name store)', (factory) => {
   });
 
   describe('GET /rooms/:room', () => {
-    it('describes the room, its participants and its timings', async () => {
+    it('describes the room, its participants, its host and its timings to a participant', async () => {
       const room = await h.createRoom();
       const ann = await h.join(room, 'Ann');
-      const res = await h.api.get(`/rooms/${room}`).expect(200);
+      const res = await h.api.get(`/rooms/${room}`).set(...bearer(ann.token)).expect(200);
       expect(res.body).toEqual({
         room,
         capacity: 2,
+        seatsTaken: 1,
+        full: false,
+        locked: false,
         participants: [{ id: ann.participant, name: 'Ann' }],
+        host: ann.participant,
         ttlMs: h.config.messageTtlMs,
         holdMs: h.config.pollHoldMs,
       });

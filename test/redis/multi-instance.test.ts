@@ -27,7 +27,7 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
     const id = await a.api.send(room, ann.token, 'hello from A');
     const { events } = await held;
     expect(events.map((e) => [e.id, e.type, e.name, e.text])).toEqual([[id, 'text', 'Ann', 'hello from A']]);
-    const info = await b.api.call('GET', `/rooms/${room}`);
+    const info = await b.api.call('GET', `/rooms/${room}`, { token: bob.token });
     expect(info.body.participants.map((p: { name: string }) => p.name)).toEqual(['Ann', 'Bob']);
   });
 

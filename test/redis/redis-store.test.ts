@@ -57,7 +57,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     for (const room of rooms) {
       const { events } = await c!.read(room, undefined, 100);
       expect(events.map((e) => `${e.type}:${e.name}`).sort()).toEqual(['join:Ann', 'join:Bob', 'leave:Ann', 'leave:Bob']);
-      expect(await c!.getRoom(room)).toEqual({ room, capacity: 2, participants: [] });
+      expect(await c!.getRoom(room)).toEqual({ room, capacity: 2, participants: [], host: undefined, locked: false });
     }
     await expect(a!.authenticate(seated[0]!.room, seated[0]!.token)).rejects.toThrow(new RoomError('bad-token'));
   });

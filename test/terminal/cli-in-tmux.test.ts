@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomResponse } from '../../server/protocol.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { HttpParticipant } from './http-participant.js';
 import { hasTmux, TmuxPane } from './tmux.js';
@@ -68,8 +67,7 @@ describe.skipIf(!available)('phantachat in a real terminal (tmux)', () => {
     // Ctrl-C: the seat is free the moment the CLI has exited, and the terminal is as it was.
     await pane.press('C-c');
     const exited = await waitFor('the CLI to exit', async () => /EXITED:(\d+)/u.exec(await screen())?.[1]);
-    const info = (await (await fetch(`${server.url}/rooms/${room}`)).json()) as RoomResponse;
-    expect(info.participants.map((p) => p.name)).toEqual(['Bo']);
+    expect(await bo.seatedNames()).toEqual(['Bo']);
     expect(exited).toBe('0');
     const modes = await waitFor('the terminal modes', async () => /(\S.*) :MODES/u.exec(await screen())?.[1]);
     expect(modes.trim()).toBe('icanon echo');

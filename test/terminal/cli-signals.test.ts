@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomResponse } from '../../server/protocol.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 import { HttpParticipant } from './http-participant.js';
 import { hasTmux, TmuxPane } from './tmux.js';
@@ -45,8 +44,7 @@ describe.skipIf(!available)('phantachat stopped by a signal', () => {
       process.kill(Number(stdout.trim()), signal);
       const status = await waitFor('the CLI to exit', async () => /EXITED:(\d+)/u.exec(await screen())?.[1]);
       expect(Number(status)).toBe(128 + constants.signals[signal]);
-      const info = (await (await fetch(`${server.url}/rooms/${room}`)).json()) as RoomResponse;
-      expect(info.participants.map((p) => p.name)).toEqual(['Bo']);
+      expect(await bo.seatedNames()).toEqual(['Bo']);
       const modes = await waitFor('the terminal modes', async () => /(\S.*) :MODES/u.exec(await screen())?.[1]);
       expect(modes.trim()).toBe('icanon echo');
       expect(await pane.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');

@@ -1,4 +1,4 @@
-import type { ChatEvent, JoinResponse, PollResponse } from '../../server/protocol.js';
+import type { ChatEvent, JoinResponse, PollResponse, RoomResponse } from '../../server/protocol.js';
 
 /** Someone in the room over plain HTTP, as curl would be: joins, polls in a loop, sends. */
 export class HttpParticipant {
@@ -32,6 +32,13 @@ export class HttpParticipant {
   /** Text from everyone else, in order. */
   textFrom(participant: string): string {
     return this.events.filter((e) => e.type === 'text' && e.from === participant).map((e) => e.text).join('');
+  }
+
+  /** Who is seated, as a participant sees the room (a stranger learns only the seat count). */
+  async seatedNames(): Promise<string[]> {
+    const response = await fetch(`${this.#base}/rooms/${this.room}`, { headers: { authorization: `Bearer ${this.#join.token}` } });
+    const room = (await response.json()) as RoomResponse;
+    return (room.participants ?? []).map((p) => p.name);
   }
 
   async send(text: string): Promise<void> {

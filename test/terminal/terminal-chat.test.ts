@@ -45,6 +45,7 @@ class FakeTerminal implements TerminalPort {
 }
 
 const join: JoinResponse = {
+  host: 'p1',
   participant: 'p1',
   token: 't1',
   name: 'Ann',

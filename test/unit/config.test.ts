@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 const IMAGE_DEFAULTS = { imageMaxBytes: 2_097_152, imageMaxPixels: 4096, imagesPerMinute: 10, roomImageBytes: 8_388_608, processImageBytes: 67_108_864 };
+const hostileEnv = { PROXY_HOPS: '2', MAX_CONNECTIONS: '11', MAX_CONNECTIONS_PER_ADDRESS: '12', FIRST_REQUEST_TIMEOUT_MS: '13', WRITE_TIMEOUT_MS: '14', POLL_MAX_BYTES: '1500', SEND_CHARS_PER_SECOND: '16', SEND_CHARS_BURST: '1700', SENDS_PER_SECOND: '18', SENDS_BURST: '19', JOIN_KEY_WINDOW_MS: '20' };
+const hostileValues = { proxyHops: 2, maxConnections: 11, maxConnectionsPerAddress: 12, firstRequestTimeoutMs: 13, writeTimeoutMs: 14, pollMaxBytes: 1500, sendCharsPerSecond: 16, sendCharsBurst: 1700, sendsPerSecond: 18, sendsBurst: 19, joinKeyWindowMs: 20 };
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -23,14 +25,26 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       webConcurrency: 1,
       logRequests: false,
+      proxyHops: 0,
+      maxConnections: 4_000,
+      maxConnectionsPerAddress: 64,
+      firstRequestTimeoutMs: 10_000,
+      writeTimeoutMs: 10_000,
+      pollMaxBytes: 65_536,
+      sendCharsPerSecond: 60,
+      sendCharsBurst: 2_000,
+      sendsPerSecond: 20,
+      sendsBurst: 40,
+      joinKeyWindowMs: 60_000,
     });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).proxyHops).toBe(1);
     expect(config.roomSalt).toMatch(/^[0-9a-f]{32}$/);
     expect(loadConfig({}).roomSalt).not.toBe(config.roomSalt);
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true' });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true, ...IMAGE_DEFAULTS });
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true', ...hostileEnv });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true, ...IMAGE_DEFAULTS, ...hostileValues });
   });
 
   it('reads the image settings, each budget at least one image (the process budget two)', () => {
@@ -54,6 +68,9 @@ describe('loadConfig', () => {
     [{ ROOM_MAX_CAPACITY: '1' }, /^ROOM_MAX_CAPACITY must be between 2/],
     [{ ROOM_SALT: 'short' }, /^ROOM_SALT must be at least 8/],
     [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true or false/],
+    [{ TRUST_PROXY: 'false', PROXY_HOPS: '1' }, /^PROXY_HOPS=1 needs TRUST_PROXY=true/],
+    [{ SEND_CHARS_BURST: '999' }, /^SEND_CHARS_BURST must be between 1000/],
+    [{ POLL_MAX_BYTES: '100' }, /^POLL_MAX_BYTES must be between 1024/],
     [{ REDIS_URL: 'http://x' }, /^REDIS_URL must start with redis:\/\//],
     [{ WEB_CONCURRENCY: '0' }, /^WEB_CONCURRENCY must be between 1/],
     [{ REDIS_PREFIX: 'a{b}' }, /^REDIS_PREFIX must be 1-64 letters/],

@@ -12,6 +12,8 @@
  *   <prefix>rooms        room id -> the room's last possible moment (counts live rooms)
  *   <prefix>presence     "<room> <participant>" -> presence deadline
  *   <prefix>expiry       room id -> its oldest event's expiresAt
+ * Shared rate limits (e.g. new rooms per client address), gone with their window:
+ *   <prefix>limit:<key>  hash: start, count
  */
 export const KEY_PARTS = {
   room: 'room:',
@@ -22,6 +24,7 @@ export const KEY_PARTS = {
   rooms: 'rooms',
   presence: 'presence',
   expiry: 'expiry',
+  limit: 'limit:',
 } as const;
 
 /** Production prefix; tests use one per store so parallel suites never meet. */

@@ -160,16 +160,22 @@ local function roster(out, o)
   return out
 end
 
--- Appends to 'out': epoch, seq, reset flag, then up to 'limit' event JSONs after the cursor.
-local function read(out, o, epoch, after, limit)
+-- Appends to 'out': epoch, seq, reset flag, then up to 'limit' event JSONs after the cursor,
+-- and past the first no more than 'max_bytes' of them (RoomBuffer.read's answer byte cap).
+local function read(out, o, epoch, after, limit, max_bytes)
   local reset = epoch ~= '' and (epoch ~= o.epoch or tonumber(after) > o.seq)
   local from = 0
   if epoch ~= '' and not reset then from = tonumber(after) end
   table.insert(out, o.epoch)
   table.insert(out, tostring(o.seq))
   table.insert(out, reset and '1' or '0')
+  local bytes, taken = 0, 0
   for _, e in ipairs(redis.call('ZRANGEBYSCORE', o.ek, '(' .. from, '+inf', 'LIMIT', 0, limit)) do
+    -- Expired events are filtered out by the caller; they still count here, which only ends an answer early.
+    bytes = bytes + #e
+    if bytes > max_bytes and taken > 0 then break end
     table.insert(out, e)
+    taken = taken + 1
   end
   return out
 end

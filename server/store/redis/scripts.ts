@@ -1,4 +1,5 @@
 import { LuaScript } from './lua-script.js';
+import { KEY_PARTS } from './keys.js';
 import { PRELUDE } from './lua-prelude.js';
 
 /**
@@ -47,27 +48,42 @@ commit(o)
 return 1
 `);
 
-/** ARGV 7: room. {} when gone, else {capacity, id, name, id, name, ...}. */
+/** ARGV 7: room. {} when gone, else {capacity, locked ('1' or '0'), id, name, id, name, ...}, host first. */
 export const getRoomScript = script(`
 local o = open(ARGV[7])
 if not o then return {} end
 commit(o)
-return roster({ o.cap }, o)
+return roster({ o.cap, o.lock or '0' }, o)
 `);
 
-/** ARGV 7..10: room, name, participant id, token hash. */
+/**
+ * ARGV 7..13: room, name, participant id, token hash, join key hash ('' for none), the token
+ * sealed under the join key, join key window ms. {'ok', cursor, capacity, roster...}, or for a
+ * key seen within its window {'again', cursor, capacity, participant, sealed token, name, roster...}.
+ */
 export const joinScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'room-not-found' } end
+if ARGV[11] ~= '' then
+  for _, s in ipairs(o.seats) do
+    if s.k == ARGV[11] and s.kx > NOW then return done(o, roster({ 'again', s.jc, o.cap, s.id, s.kt, s.n }, o)) end
+  end
+end
 local status = nil
-if #o.seats >= o.cap then status = 'room-full' end
+if o.lock == '1' then status = 'room-locked'
+elseif #o.seats >= o.cap then status = 'room-full' end
 for _, s in ipairs(o.seats) do if s.id == ARGV[9] then status = 'retry' end end
 if status then
   commit(o)
   return { status }
 end
 local cursor = o.epoch .. '.' .. o.seq
-local seat = { id = ARGV[9], n = ARGV[8], t = ARGV[10], q = '-1', e = '', s = 'here', l = '', c = 0, u = NOW + PRESENCE, j = o.seq + 1 }
+local seat = { id = ARGV[9], n = ARGV[8], t = ARGV[10], q = '-1', e = '', s = 'here', l = '', c = 0, u = NOW + PRESENCE, j = o.seq + 1,
+  k = ARGV[11], kt = ARGV[12], kx = NOW + tonumber(ARGV[13]), jc = cursor }
+-- A key past its window makes a new seat; the old seat forgets it.
+if ARGV[11] ~= '' then
+  for _, s in ipairs(o.seats) do if s.k == ARGV[11] then s.k = '' save(o, s) end end
+end
 table.insert(o.seats, seat)
 o.idle, o.dirty = nil, true
 redis.call('HDEL', o.rk, 'idle')
@@ -83,10 +99,27 @@ export const authenticateScript = seatedScript(`
 return done(o, { 'ok', seat.id, seat.n })
 `);
 
-/** ARGV 7..11: room, token hash, text, seq ('' for none), max live events. {'ok', id} or {error}. */
+/**
+ * ARGV 7..16: room, token hash, text, seq ('' for none), max live events, the text's length in
+ * characters, chars/s, chars burst, sends/s, sends burst. {'ok', id}, {'rate-limited', waitMs} or {error}.
+ * The allowance arithmetic is send-allowance.ts's takeSend; the seat keeps it as ac, as, at.
+ */
 export const sendScript = seatedScript(`
 if ARGV[10] ~= '' and tonumber(ARGV[10]) <= tonumber(seat.q) and seat.e ~= '' then return done(o, { 'ok', seat.e }) end
 if redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then return done(o, { 'room-busy' }) end
+local chars, cps, cburst, sps, sburst = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+local elapsed = math.max(0, NOW - (seat.at or NOW))
+local ctok = math.min(cburst, (seat.ac or cburst) + elapsed * cps / 1000)
+local stok = math.min(sburst, (seat.as or sburst) + elapsed * sps / 1000)
+local wait = math.max((chars - ctok) * 1000 / cps, (1 - stok) * 1000 / sps)
+if wait > 0 then return done(o, { 'rate-limited', tostring(math.ceil(wait)) }) end
+seat.ac, seat.as, seat.at = ctok - chars, stok - 1, NOW
+-- Sending is as plain a sign of presence as polling.
+if seat.u < NOW + PRESENCE then
+  seat.u = NOW + PRESENCE
+  index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
+  o.dirty = true
+end
 local id = append(o, 'text', seat, ARGV[9])
 if ARGV[10] ~= '' then seat.q = ARGV[10] end
 seat.e = id
@@ -129,6 +162,43 @@ if ARGV[9] == 'away' then append(o, 'away', seat) else append(o, 'back', seat) e
 return done(o, { 'ok' })
 `);
 
+/** ARGV 7..9: room, token hash, participant id. The host (first seated) removes it and locks the room. */
+export const kickScript = seatedScript(`
+if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
+local target = nil
+for _, s in ipairs(o.seats) do if s.id == ARGV[9] then target = s end end
+if not target then return done(o, { 'participant-not-found' }) end
+if target.t == seat.t then return done(o, { 'kick-self' }) end
+redis.call('HSET', o.rk, 'lock', '1')
+unseat(o, target)
+return done(o, { 'ok' })
+`);
+
+/** ARGV 7..9: room, token hash, '1' to lock or '0' to unlock. Host only. */
+export const lockScript = seatedScript(`
+if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
+redis.call('HSET', o.rk, 'lock', ARGV[9])
+return done(o, { 'ok' })
+`);
+
+/**
+ * ARGV 7..10: limit key, limit, window ms, the caller's now. Fixed windows as RateLimiter's,
+ * one hash per key that expires with its window: 0 when allowed, else ms until it is.
+ */
+export const rateLimitScript = script(`
+local k = P .. '${KEY_PARTS.limit}' .. ARGV[7]
+local limit, win, now = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local start = tonumber(redis.call('HGET', k, 'start') or '')
+if start == nil or now - start >= win then
+  start = now
+  redis.call('HSET', k, 'start', now, 'count', 0)
+  redis.call('PEXPIRE', k, win + SLACK)
+end
+if tonumber(redis.call('HGET', k, 'count')) >= limit then return start + win - now end
+redis.call('HINCRBY', k, 'count', 1)
+return 0
+`);
+
 /** ARGV 7..8: room, token hash. */
 export const leaveScript = seatedScript(`
 unseat(o, seat)
@@ -136,7 +206,7 @@ return done(o, { 'ok' })
 `);
 
 /**
- * ARGV 7..12: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit.
+ * ARGV 7..13: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer bytes.
  * {'ok', participant, leaseId, epoch, seq, reset, event...} or {'bad-token'}.
  */
 export const openPollScript = seatedScript(`
@@ -150,15 +220,15 @@ index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
 o.dirty = true
 redis.call('PUBLISH', channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
 commit(o)
-return read({ 'ok', seat.id, seat.l }, o, ARGV[9], ARGV[10], tonumber(ARGV[12]))
+return read({ 'ok', seat.id, seat.l }, o, ARGV[9], ARGV[10], tonumber(ARGV[12]), tonumber(ARGV[13]))
 `);
 
-/** ARGV 7..10: room, cursor epoch ('' for none), cursor seq, limit. */
+/** ARGV 7..11: room, cursor epoch ('' for none), cursor seq, limit, max answer bytes. */
 export const readScript = script(`
 local o = open(ARGV[7])
 if not o then return { 'room-not-found' } end
 commit(o)
-return read({ 'ok' }, o, ARGV[8], ARGV[9], tonumber(ARGV[10]))
+return read({ 'ok' }, o, ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11]))
 `);
 
 /** ARGV 7..9: room, participant, leaseId. Shortens presence only for the current lease. */
