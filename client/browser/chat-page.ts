@@ -7,6 +7,7 @@ import { Sender } from '../core/sender.js';
 import { Session } from '../core/session.js';
 import { ChatView } from './chat-view.js';
 import { fullView, vanishedView } from './end-views.js';
+import { GROUP_MIN_SEATS, groupForm } from './group-form.js';
 import { NameForm } from './name-form.js';
 import { rememberName, rememberedName } from './name-memory.js';
 
@@ -24,8 +25,13 @@ export async function startChatPage(env: PageEnv): Promise<void> {
   const { win, io } = env;
   const doc = win.document;
   const root = doc.getElementById('app') ?? doc.body;
-  const show = (node: HTMLElement): void => root.replaceChildren(node);
+  const show = (node: HTMLElement): void => {
+    root.replaceChildren(node);
+    // An end view takes the focus, so a screen reader lands on "This chat is full", not on the body.
+    if (node.classList.contains('end-view')) node.querySelector<HTMLElement>('h1')?.focus();
+  };
   const room = decodeURIComponent(win.location.pathname.slice(1));
+  const maxSeats = Number(root.dataset.maxSeats ?? '2');
   const api = new ApiClient(io);
 
   const info = await api.getRoom(room);
@@ -51,7 +57,16 @@ export async function startChatPage(env: PageEnv): Promise<void> {
       }
     });
   });
-  show(form.element);
+  // Whoever is alone in a fresh two-seat room (they just opened `/`) may turn it into a group.
+  const offerGroup = info.ok && info.body.capacity === 2 && info.body.participants.length === 0 && maxSeats >= GROUP_MIN_SEATS;
+  if (offerGroup) {
+    const both = doc.createElement('div');
+    both.className = 'start';
+    both.append(form.element, groupForm(doc, maxSeats));
+    show(both);
+  } else {
+    show(form.element);
+  }
   form.focus();
 }
 
@@ -68,6 +83,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     timers: io,
     ownName: join.name,
     roomUrl: `${win.location.origin}/${room}`,
+    capacity: join.capacity,
     reducedMotion: win.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
     copy: (text) => win.navigator.clipboard?.writeText(text).then(() => true, () => false) ?? Promise.resolve(false),
     onType: (text) => sender.push(text),
@@ -79,6 +95,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     seat: session,
     room,
     onEnd: (reason) => end(reason),
+    onRefused: (chars) => view.say(`The server refused ${chars} characters you typed; the others did not get them`),
     onBacklog: (stalled) => {
       senderStalled = stalled;
       showConnection();

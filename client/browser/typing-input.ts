@@ -1,8 +1,5 @@
 import { el } from './dom.js';
 
-/** A paste goes out as one chunk of at most this many characters (the protocol's send limit). */
-export const MAX_PASTE_CHARS = 1000;
-
 // Every way of taking text away. The field is emptied after each keystroke anyway,
 // so these would find nothing to delete, but an IME or undo stack might disagree.
 function removesText(inputType: string): boolean {
@@ -56,6 +53,7 @@ export class TypingInput {
     const text = this.element.value;
     if (text === '') return;
     this.element.value = '';
-    this.#onText(text.length > MAX_PASTE_CHARS ? text.slice(0, MAX_PASTE_CHARS) : text);
+    // All of it, however long: the sender splits a long paste into as many sends as it needs.
+    this.#onText(text);
   }
 }

@@ -14,6 +14,8 @@ export interface SenderOptions {
   onEnd(reason: Exclude<RenewOutcome, 'renewed' | 'failed'>): void;
   /** True while a batch waits for a retry, so the display can say "reconnecting…". */
   onBacklog?(stalled: boolean): void;
+  /** A batch the server refused for good (400/413/415): how many characters were lost, so the display can say so. */
+  onRefused?(chars: number): void;
 }
 
 // The protocol's limit on one send's text (docs/protocol.md, POST /rooms/:room/send).
@@ -82,6 +84,7 @@ export class Sender {
         return this.#end('vanished');
       } else if (result.kind === 'http' && result.status !== 429 && result.status < 500) {
         // 400/413/415: this batch can never succeed; dropping it keeps the rest flowing.
+        this.#options.onRefused?.(this.#batch.text.length);
         this.#batch = undefined;
         continue;
       }
