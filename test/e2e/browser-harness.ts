@@ -207,8 +207,10 @@ export async function recordArrivals(page: Page): Promise<() => Promise<string>>
     Object.defineProperty(window, '__arrived', { value: got, configurable: true });
     new MutationObserver((records) => {
       for (const record of records) {
+        // By the lane it went into: a long paste's first characters may already have been trimmed away.
+        if (!(record.target instanceof HTMLElement) || !record.target.closest('.others')) continue;
         for (const node of record.addedNodes) {
-          if (node instanceof HTMLElement && node.classList.contains('ch') && node.closest('.others')) got.push(node.textContent ?? '');
+          if (node instanceof HTMLElement && node.classList.contains('ch')) got.push(node.textContent ?? '');
         }
       }
     }).observe(document.body, { childList: true, subtree: true });
