@@ -95,6 +95,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     seat: session,
     room,
     onEnd: (reason) => end(reason),
+    onStale: (chars) => view.say(`${chars} ${chars === 1 ? 'character' : 'characters'} typed while the connection was down ${chars === 1 ? 'was' : 'were'} not sent: they would arrive too late`),
     onRefused: (chars) => view.say(`The server refused ${chars} characters you typed; the others did not get them`),
     onBacklog: (stalled) => {
       senderStalled = stalled;

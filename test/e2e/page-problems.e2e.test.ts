@@ -1,5 +1,6 @@
 import type { Page, SerializedAXNode } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STALE_TEXT_MS } from '../../client/core/sender.js';
 import {
   BROWSERS,
   joinAs,
@@ -154,6 +155,25 @@ describe.each(BROWSERS)('issue 11 in %s', (name) => {
     expect(colours).toHaveLength(8);
     expect(new Set(colours).size).toBe(8);
     await done(ann);
+  });
+
+  it('6. drops text typed during an outage instead of showing it late as if live, and tells the typist', { timeout: 60_000 }, async () => {
+    const { ann, bo } = await pair();
+    await ann.page.setRequestInterception(true);
+    let offline = true;
+    ann.page.on('request', (request) => {
+      if (offline && request.url().includes('/rooms/')) void request.abort('internetdisconnected');
+      else void request.continue();
+    });
+    await ann.page.keyboard.type('typed in a tunnel');
+    await untilText(ann.page, 'Reconnecting…');
+    await untilText(ann.page, 'typed while the connection was down were not sent', STALE_TEXT_MS + 10_000);
+    const arrived = await recordArrivals(bo.page);
+    offline = false;
+    await ann.page.keyboard.type('back now');
+    await untilOtherLane(bo.page, { endsWith: 'back now' }, 15_000);
+    expect(await arrived()).toBe('back now');
+    await done(ann, bo);
   });
 
   it('7. keeps a person\'s colour when they reload', { timeout: 40_000 }, async () => {
