@@ -49,9 +49,11 @@ const FIREFOX_PREFS = {
   'browser.safebrowsing.phishing.enabled': false,
 };
 
-export function launchBrowser(name: BrowserName): Promise<Browser> {
+/** `reducedMotion` matters for Firefox only: WebDriver BiDi cannot emulate media per page, so it is a launch preference. */
+export function launchBrowser(name: BrowserName, options: { reducedMotion?: boolean } = {}): Promise<Browser> {
   if (name === 'firefox') {
-    return puppeteer.launch({ browser: 'firefox', executablePath: BROWSER_PATHS.firefox, headless: true, extraPrefsFirefox: FIREFOX_PREFS });
+    const prefs = options.reducedMotion ? { ...FIREFOX_PREFS, 'ui.prefersReducedMotion': 1 } : FIREFOX_PREFS;
+    return puppeteer.launch({ browser: 'firefox', executablePath: BROWSER_PATHS.firefox, headless: true, extraPrefsFirefox: prefs });
   }
   return puppeteer.launch({ browser: 'chrome', executablePath: BROWSER_PATHS.chromium, headless: true, args: CHROMIUM_ARGS });
 }

@@ -4,6 +4,7 @@ import { PHRASE_PAUSE_MS, SPOKEN_LINE_MS } from '../../client/browser/speech-log
 import {
   BROWSERS,
   joinAs,
+  launchBrowser,
   newRoom,
   openPage,
   otherLane,
@@ -180,6 +181,35 @@ describe.each(BROWSERS)('the chat page in %s', (name) => {
     expect(await ann.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
     expect(await mallory.page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
     await closeAll(ann, mallory);
+  });
+
+  it('with prefers-reduced-motion, lets characters vanish whole, without a fade', { timeout: 40_000 }, async () => {
+    // Chromium emulates the media feature per page; Firefox needs a browser launched with the preference.
+    const calmBrowser = name === 'firefox' ? await launchBrowser('firefox', { reducedMotion: true }) : e2e.browser;
+    try {
+      const still = await openPage(calmBrowser, await newRoom(e2e.baseUrl), {});
+      if (name === 'chromium') {
+        await still.page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
+        await still.page.reload();
+      }
+      expect(await still.page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches)).toBe(true);
+      await joinAs(still, 'Still');
+      // Watch for any character that ever starts to fade.
+      await still.page.evaluate(() => {
+        const seen = { fading: 0 };
+        Object.defineProperty(window, '__fading', { value: seen });
+        new MutationObserver((records) => {
+          for (const r of records) if (r.target instanceof HTMLElement && r.target.classList.contains('fading')) seen.fading += 1;
+        }).observe(document.body, { attributes: true, attributeFilter: ['class'], subtree: true });
+      });
+      await still.page.keyboard.type('calm');
+      expect(await ownLane(still.page)).toBe('calm');
+      await still.page.waitForFunction(() => document.querySelectorAll('.lane.self .ch').length === 0, { timeout: GONE_WITHIN_MS });
+      expect(await still.page.evaluate(() => (window as unknown as { __fading: { fading: number } }).__fading.fading)).toBe(0);
+      await closeAll(still);
+    } finally {
+      if (calmBrowser !== e2e.browser) await calmBrowser.close();
+    }
   });
 
   it('runs under the server’s Trusted Types policy, so no string ever reaches an HTML sink', { timeout: 30_000 }, async () => {
