@@ -106,7 +106,7 @@ export class Sender {
         return this.#end('vanished');
       } else if (result.kind === 'http' && result.status !== 429 && result.status < 500) {
         // 400/413/415: this batch can never succeed; dropping it keeps the rest flowing.
-        this.#options.onRefused?.(this.#batch.text.length);
+        this.#options.onRefused?.(codePointCount(this.#batch.text));
         this.#batch = undefined;
         continue;
       }

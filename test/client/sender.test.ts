@@ -19,6 +19,7 @@ function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renew
   };
   const stale: number[] = [];
   const backlog: boolean[] = [];
+  const refused: number[] = [];
   const sender = new Sender({
     io,
     api: new ApiClient(io),
@@ -26,10 +27,11 @@ function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renew
     room: 'r',
     onEnd: (reason) => ends.push(reason),
     onStale: (chars) => stale.push(chars),
+    onRefused: (chars) => refused.push(chars),
     onBacklog: (stalled) => backlog.push(stalled),
     staleTextMs,
   });
-  return { io, sender, ends, stale, backlog };
+  return { io, sender, ends, stale, backlog, refused };
 }
 
 describe('Sender#push', () => {
@@ -132,13 +134,15 @@ describe('Sender#push', () => {
   });
 
   it('drops a batch the server can never accept and sends the next', async () => {
-    const { io, sender } = setup();
-    sender.push('a');
+    const { io, sender, refused } = setup();
+    sender.push('abc');
     await flush();
-    sender.push('b');
+    sender.push('d');
     io.only('/send').respond(400, { error: 'bad' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'b', seq: 2 });
+    // The display is told how much was lost, so the typist is not left thinking it arrived.
+    expect(refused).toEqual([3]);
+    expect(io.only('/send').body).toEqual({ text: 'd', seq: 2 });
   });
 
   it('splits a long paste into 1000-character sends without halving an emoji', async () => {
