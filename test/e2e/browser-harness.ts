@@ -67,8 +67,10 @@ export interface TestServer {
 /** Builds the client and starts the real app on 127.0.0.1 (port 0). */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   await buildClient();
-  // A short hold keeps teardown quick; everything else as in production.
-  const config = loadConfig({ ROOM_SALT: 'e2e-salt-0123', POLL_HOLD_MS: '5000', ...env });
+  // A short hold keeps teardown quick. Every page here comes from 127.0.0.1, one "client" to
+  // the per-address room limit (30 a minute), which a file's worth of fresh rooms would pass.
+  // Everything else as in production.
+  const config = loadConfig({ ROOM_SALT: 'e2e-salt-0123', POLL_HOLD_MS: '5000', ROOMS_PER_MINUTE: '1000', ...env });
   const store: RoomStore = await createStore(config);
   const server: Server = createServer(createApp({ config, store }).callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,6 +148,8 @@ export async function openPage(browser: Browser, url: string, options: OpenOptio
     Object.defineProperty(window, '__violations', { value: seen });
     document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
+  // Firefox throttles a tab that is not in front; a test drives whichever page it just opened.
+  await page.bringToFront();
   await page.goto(url);
   return {
     context,
@@ -160,6 +164,7 @@ export async function openPage(browser: Browser, url: string, options: OpenOptio
 
 /** Fills the inline name form and waits until the chat is on screen. */
 export async function joinAs(chat: ChatPage, name: string): Promise<void> {
+  await chat.page.bringToFront();
   await chat.page.waitForSelector('#name');
   await chat.page.$eval('#name', (input) => {
     (input as HTMLInputElement).value = '';
@@ -172,6 +177,7 @@ export async function joinAs(chat: ChatPage, name: string): Promise<void> {
 /** A room of `seats` made through the API, as a page URL. */
 export async function newRoom(baseUrl: string, seats = 2): Promise<string> {
   const response = await fetch(`${baseUrl}/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ capacity: seats }) });
+  if (response.status !== 201) throw new Error(`POST /rooms answered ${response.status}: ${await response.text()}`);
   const { url } = (await response.json()) as { url: string };
   return `${baseUrl}${url}`;
 }
