@@ -1,5 +1,6 @@
-// Text hygiene rules shared by the server's validators and (later) the browser's paste
-// cleaner. Pure and free of node imports, so the client bundle can import it as is.
+// Text hygiene rules: the server's validators refuse what breaks them, and the clients'
+// cleaner (client/core/text-cleaner.ts) leaves it out before sending. Pure and free of node
+// imports, so the client bundle imports it as is.
 
 /**
  * Most combining marks allowed in a row after one base character. 4 covers every real
@@ -29,12 +30,4 @@ export function textProblem(text: string): TextProblem | undefined {
 export function nameProblem(name: string): TextProblem | 'invisible' | undefined {
   if (INVISIBLE_ONLY.test(name)) return 'invisible';
   return textProblem(name);
-}
-
-/**
- * The text with the rules applied instead of refused: mark runs cut to MAX_COMBINING_MARKS,
- * bidi controls dropped. For a client that cleans a paste before sending it.
- */
-export function cleanText(text: string): string {
-  return text.replace(new RegExp(`(\\p{M}{${MAX_COMBINING_MARKS}})\\p{M}+`, 'gu'), '$1').replace(new RegExp(BIDI_CONTROLS.source, 'gu'), '');
 }

@@ -8,6 +8,7 @@ import { Session } from '../core/session.js';
 import { ChatView } from './chat-view.js';
 import { ImageShare } from './image-share.js';
 import { fullView, vanishedView } from './end-views.js';
+import { GROUP_MIN_SEATS, groupForm } from './group-form.js';
 import { NameForm } from './name-form.js';
 import { rememberName, rememberedName } from './name-memory.js';
 
@@ -25,8 +26,13 @@ export async function startChatPage(env: PageEnv): Promise<void> {
   const { win, io } = env;
   const doc = win.document;
   const root = doc.getElementById('app') ?? doc.body;
-  const show = (node: HTMLElement): void => root.replaceChildren(node);
+  const show = (node: HTMLElement): void => {
+    root.replaceChildren(node);
+    // An end view takes the focus, so a screen reader lands on "This chat is full", not on the body.
+    if (node.classList.contains('end-view')) node.querySelector<HTMLElement>('h1')?.focus();
+  };
   const room = decodeURIComponent(win.location.pathname.slice(1));
+  const maxSeats = Number(root.dataset.maxSeats ?? '2');
   const api = new ApiClient(io);
 
   const info = await api.getRoom(room);
@@ -52,7 +58,16 @@ export async function startChatPage(env: PageEnv): Promise<void> {
       }
     });
   });
-  show(form.element);
+  // Whoever is alone in a fresh two-seat room (they just opened `/`) may turn it into a group.
+  const offerGroup = info.ok && info.body.capacity === 2 && info.body.seatsTaken === 0 && maxSeats >= GROUP_MIN_SEATS;
+  if (offerGroup) {
+    const both = doc.createElement('div');
+    both.className = 'start';
+    both.append(form.element, groupForm(doc, maxSeats));
+    show(both);
+  } else {
+    show(form.element);
+  }
   form.focus();
 }
 
@@ -69,6 +84,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     timers: io,
     ownName: join.name,
     roomUrl: `${win.location.origin}/${room}`,
+    capacity: join.capacity,
     reducedMotion: win.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
     copy: (text) => win.navigator.clipboard?.writeText(text).then(() => true, () => false) ?? Promise.resolve(false),
     onType: (text) => sender.push(text),
@@ -80,6 +96,8 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     seat: session,
     room,
     onEnd: (reason) => end(reason),
+    onStale: (chars) => view.say(`${chars} ${chars === 1 ? 'character' : 'characters'} typed while the connection was down ${chars === 1 ? 'was' : 'were'} not sent: they would arrive too late`),
+    onRefused: (chars) => view.say(`The server refused ${chars} characters you typed; the others did not get them`),
     onBacklog: (stalled) => {
       senderStalled = stalled;
       showConnection();

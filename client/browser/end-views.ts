@@ -14,6 +14,9 @@ function endView(doc: Document, kind: string, title: string, explanation: string
   const box = el(doc, 'div', `end-view ${kind}`);
   const link = el(doc, 'a', 'new-chat', 'Start a new chat');
   link.href = '/';
-  box.append(el(doc, 'h1', 'title', title), el(doc, 'p', 'lede', explanation), link);
+  const heading = el(doc, 'h1', 'title', title);
+  // Focusable by script only: the page moves focus here when the chat ends.
+  heading.tabIndex = -1;
+  box.append(heading, el(doc, 'p', 'lede', explanation), link);
   return box;
 }

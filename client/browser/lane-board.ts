@@ -1,27 +1,32 @@
 import type { Io, TimerHandle } from '../core/io.js';
 import { el } from './dom.js';
+import { laneColour } from './lane-colours.js';
 
-/** How long a character stays fully visible: long enough to read a word as it is typed. */
+/**
+ * Text stays fully visible until this long after its burst of typing pauses, so a
+ * sentence typed in one go can be read whole before any of it fades.
+ */
 export const LINGER_MS = 2500;
 /** Then it fades over this long (styles.css `.ch` transition uses the same 1 s). */
 export const FADE_MS = 1000;
-/** A lane keeps this many recent characters (about one wide line); older ones drop off. */
-export const LANE_MAX_CHARS = 80;
-/** Others get these colours in turn (`.c0`…`.c5` in styles.css); yours is `.self`. */
-export const LANE_COLOURS = 6;
+/**
+ * A lane keeps this many recent characters; older ones drop off. Its height is
+ * bounded by CSS too, so a long paste or many newlines never grow the page.
+ */
+export const LANE_MAX_CHARS = 400;
 /** The key of your own lane. */
 export const SELF = 'self';
-
-interface Glyph {
-  node: HTMLElement;
-  timers: TimerHandle[];
-}
 
 interface Lane {
   element: HTMLElement;
   text: HTMLElement;
   note: HTMLElement;
-  glyphs: Glyph[];
+  colour: number | undefined;
+  /** Characters of the burst still being typed, waiting for a pause. */
+  burst: HTMLElement[];
+  lingerTimer: TimerHandle | undefined;
+  /** Earlier bursts that are fading, each with its removal timer. */
+  fading: { nodes: HTMLElement[]; timer: TimerHandle }[];
 }
 
 export interface LaneBoardOptions {
@@ -41,22 +46,26 @@ function characters(text: string): string[] {
 
 /**
  * One lane per participant, the others on top and yours at the bottom. Each character
- * is its own element with its own timers: it lingers, fades, then leaves the DOM, so
- * once it has faded no message text remains anywhere in the page.
+ * is its own element; a burst of typing lingers until LINGER_MS after its last
+ * character, fades, then leaves the DOM, so once it has faded no message text remains
+ * anywhere in the page.
  */
 export class LaneBoard {
   readonly element: HTMLElement;
   readonly #others: HTMLElement;
   readonly #lanes = new Map<string, Lane>();
   readonly #options: LaneBoardOptions;
-  #colour = 0;
 
   constructor(options: LaneBoardOptions) {
     this.#options = options;
     this.element = el(options.doc, 'div', 'board');
     this.#others = el(options.doc, 'div', 'others');
+    // It scrolls when a group's lanes outgrow the screen: reachable by keyboard, and named.
+    this.#others.setAttribute('role', 'region');
+    this.#others.setAttribute('aria-label', 'What the others type');
+    this.#others.setAttribute('tabindex', '0');
     this.element.append(this.#others);
-    const own = this.#makeLane(options.ownName, 'self', '(you)');
+    const own = this.#makeLane(options.ownName, 'self', undefined, '(you)');
     this.element.append(own.element);
     this.#lanes.set(SELF, own);
   }
@@ -67,9 +76,11 @@ export class LaneBoard {
 
   /** Adds a lane for someone else unless it exists (a rejoin brings a new id, hence a new lane). */
   ensureLane(id: string, name: string): void {
-    const existing = this.#lanes.get(id);
-    if (existing) return;
-    const lane = this.#makeLane(name, `c${this.#colour++ % LANE_COLOURS}`);
+    if (this.#lanes.has(id)) return;
+    const taken = new Set<number>();
+    for (const lane of this.#lanes.values()) if (lane.colour !== undefined) taken.add(lane.colour);
+    const colour = laneColour(name, taken);
+    const lane = this.#makeLane(name, `c${colour}`, colour);
     this.#lanes.set(id, lane);
     this.#others.append(lane.element);
   }
@@ -82,7 +93,7 @@ export class LaneBoard {
   removeLane(id: string): void {
     const lane = this.#lanes.get(id);
     if (!lane || id === SELF) return;
-    for (const glyph of lane.glyphs) this.#forget(glyph);
+    this.#empty(lane);
     lane.element.remove();
     this.#lanes.delete(id);
   }
@@ -98,45 +109,81 @@ export class LaneBoard {
   write(id: string, text: string): void {
     const lane = this.#lanes.get(id);
     if (!lane) throw new RangeError(`no lane ${id}`);
-    const { doc, timers, reducedMotion } = this.#options;
+    const { doc, timers } = this.#options;
     for (const ch of characters(text)) {
       const node = el(doc, 'span', 'ch', ch);
-      const glyph: Glyph = { node, timers: [] };
-      if (!reducedMotion) glyph.timers.push(timers.setTimeout(() => node.classList.add('fading'), LINGER_MS));
-      glyph.timers.push(timers.setTimeout(() => this.#drop(lane, glyph), LINGER_MS + FADE_MS));
       lane.text.append(node);
-      lane.glyphs.push(glyph);
+      lane.burst.push(node);
     }
-    while (lane.glyphs.length > LANE_MAX_CHARS) this.#drop(lane, lane.glyphs[0]!);
+    this.#trim(lane);
+    if (lane.lingerTimer !== undefined) timers.clearTimeout(lane.lingerTimer);
+    lane.lingerTimer = timers.setTimeout(() => this.#fadeBurst(lane), LINGER_MS);
+    // The lane's height is bounded: keep its newest line in view.
+    lane.text.scrollTop = lane.text.scrollHeight;
   }
 
   /** Ends every timer: the page is leaving this view. */
   clear(): void {
     for (const id of [...this.#lanes.keys()]) this.removeLane(id);
     const own = this.#lanes.get(SELF);
-    if (own) for (const glyph of own.glyphs.splice(0)) this.#forget(glyph);
+    if (own) this.#empty(own);
   }
 
-  #makeLane(name: string, colourClass: string, suffix?: string): Lane {
+  #makeLane(name: string, colourClass: string, colour: number | undefined, suffix?: string): Lane {
     const { doc } = this.#options;
     const element = el(doc, 'section', `lane ${colourClass}`);
-    const label = el(doc, 'h2', 'lane-name', name);
+    const label = el(doc, 'h2', 'lane-name');
+    // Its own direction, so a right-to-left name neither flips nor is flipped by "(you)".
+    const nameNode = el(doc, 'bdi', 'lane-who', name);
+    label.append(nameNode);
     if (suffix) label.append(el(doc, 'span', 'lane-you', ` ${suffix}`));
     const note = el(doc, 'p', 'lane-note');
     note.hidden = true;
     const text = el(doc, 'div', 'lane-text');
+    // Each lane takes its direction from its own first strong character (Arabic, Hebrew…).
+    text.setAttribute('dir', 'auto');
     element.append(label, note, text);
-    return { element, text, note, glyphs: [] };
+    return { element, text, note, colour, burst: [], lingerTimer: undefined, fading: [] };
   }
 
-  #drop(lane: Lane, glyph: Glyph): void {
-    const index = lane.glyphs.indexOf(glyph);
-    if (index >= 0) lane.glyphs.splice(index, 1);
-    this.#forget(glyph);
+  #fadeBurst(lane: Lane): void {
+    const { timers, reducedMotion } = this.#options;
+    lane.lingerTimer = undefined;
+    const nodes = lane.burst.splice(0);
+    if (nodes.length === 0) return;
+    if (!reducedMotion) for (const node of nodes) node.classList.add('fading');
+    const group = {
+      nodes,
+      timer: timers.setTimeout(() => {
+        lane.fading.splice(lane.fading.indexOf(group), 1);
+        for (const node of nodes) node.remove();
+      }, FADE_MS),
+    };
+    lane.fading.push(group);
   }
 
-  #forget(glyph: Glyph): void {
-    for (const timer of glyph.timers) this.#options.timers.clearTimeout(timer);
-    glyph.node.remove();
+  /** Drops the oldest characters past LANE_MAX_CHARS; a burst whose every character dropped takes its timer with it. */
+  #trim(lane: Lane): void {
+    let excess = lane.text.children.length - LANE_MAX_CHARS;
+    while (excess > 0 && lane.fading.length > 0) {
+      const group = lane.fading[0]!;
+      const node = group.nodes.shift();
+      node?.remove();
+      excess -= 1;
+      if (group.nodes.length === 0) {
+        this.#options.timers.clearTimeout(group.timer);
+        lane.fading.shift();
+      }
+    }
+    if (excess > 0) for (const node of lane.burst.splice(0, excess)) node.remove();
+  }
+
+  #empty(lane: Lane): void {
+    const { timers } = this.#options;
+    if (lane.lingerTimer !== undefined) timers.clearTimeout(lane.lingerTimer);
+    lane.lingerTimer = undefined;
+    for (const group of lane.fading.splice(0)) timers.clearTimeout(group.timer);
+    for (const node of lane.burst.splice(0)) node.remove();
+    lane.text.textContent = '';
   }
 }

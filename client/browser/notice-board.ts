@@ -9,6 +9,8 @@ export interface NoticeBoardOptions {
   doc: Document;
   timers: Pick<Io, 'setTimeout' | 'clearTimeout'>;
   roomUrl: string;
+  /** Seats in the room: 2 is a conversation with "your friend", more is a group. */
+  capacity: number;
   /** Puts the link on the clipboard; resolves false when the browser refuses. */
   copy(text: string): Promise<boolean>;
 }
@@ -20,6 +22,8 @@ export interface NoticeBoardOptions {
 export class NoticeBoard {
   readonly element: HTMLElement;
   readonly #waiting: HTMLElement;
+  readonly #inviteText: HTMLElement;
+  readonly #copyButton: HTMLButtonElement;
   readonly #status: HTMLElement;
   readonly #passing: HTMLElement;
   readonly #timers = new Set<TimerHandle>();
@@ -29,6 +33,8 @@ export class NoticeBoard {
     const { doc } = options;
     this.#options = options;
     this.element = el(doc, 'div', 'notices');
+    this.#inviteText = el(doc, 'p', 'invite-text');
+    this.#copyButton = el(doc, 'button', 'copy', 'Copy link');
     this.#waiting = this.#makeInvitation();
     this.#status = el(doc, 'p', 'status');
     this.#status.setAttribute('role', 'status');
@@ -38,9 +44,25 @@ export class NoticeBoard {
     this.element.append(this.#waiting, this.#status, this.#passing);
   }
 
-  /** Shows the invitation while nobody else is in the room. */
-  setAlone(alone: boolean): void {
-    this.#waiting.hidden = !alone;
+  /**
+   * The invitation, worded for who is here: while alone in a two-seat room, and while
+   * seats are free in a group. `othersEver` tells "not yet" from "not any more".
+   */
+  setPresent(others: number, othersEver: boolean): void {
+    const { capacity } = this.#options;
+    const here = others + 1;
+    const show = capacity === 2 ? others === 0 : here < capacity;
+    if (show && this.#waiting.hidden) this.#copyButton.textContent = 'Copy link';
+    this.#waiting.hidden = !show;
+    if (!show) return;
+    if (capacity === 2) {
+      this.#inviteText.textContent = othersEver
+        ? 'Nobody else is here now. Send the link to invite someone:'
+        : "Your friend hasn't joined yet. Send them this link:";
+    } else {
+      this.#inviteText.textContent =
+        here === 1 ? `Waiting for others (1 of ${capacity} here). Send them this link:` : `${here} of ${capacity} here. Send the others this link:`;
+    }
   }
 
   /** Silent while connected: only trouble is worth a line on screen. */
@@ -71,14 +93,14 @@ export class NoticeBoard {
     const box = el(doc, 'div', 'invite');
     const link = el(doc, 'a', 'room-link', roomUrl);
     link.href = roomUrl;
-    const button = el(doc, 'button', 'copy', 'Copy link');
+    const button = this.#copyButton;
     button.type = 'button';
     button.addEventListener('click', () => {
       void copy(roomUrl).then((ok) => {
         button.textContent = ok ? 'Copied' : 'Select the link to copy it';
       });
     });
-    box.append(el(doc, 'p', 'invite-text', "Your friend hasn't joined yet. Send them this link:"), link, button);
+    box.append(this.#inviteText, link, button);
     return box;
   }
 }

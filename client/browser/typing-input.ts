@@ -1,4 +1,3 @@
-import { TEXT_MAX_CHARS } from '../../server/protocol.js';
 import { el } from './dom.js';
 
 // Every way of taking text away. The field is emptied after each keystroke anyway,
@@ -54,7 +53,7 @@ export class TypingInput {
     const text = this.element.value;
     if (text === '') return;
     this.element.value = '';
-    // A paste goes out as one chunk of at most the protocol's send limit.
-    this.#onText(text.length > TEXT_MAX_CHARS ? text.slice(0, TEXT_MAX_CHARS) : text);
+    // All of it, however long: the sender splits a long paste into as many sends as it needs.
+    this.#onText(text);
   }
 }

@@ -15,7 +15,20 @@ export interface SenderOptions {
   onEnd(reason: Exclude<RenewOutcome, 'renewed' | 'failed'>): void;
   /** True while a batch waits for a retry, so the display can say "reconnecting…". */
   onBacklog?(stalled: boolean): void;
+  /** A batch the server refused for good (400/413/415): how many characters were lost, so the display can say so. */
+  onRefused?(chars: number): void;
+  /** Text that waited past STALE_TEXT_MS (an outage) and was dropped unsent: how many characters. */
+  onStale?(chars: number): void;
+  /** STALE_TEXT_MS unless given (tests of retrying set Infinity). */
+  staleTextMs?: number;
 }
+
+/**
+ * Text typed longer ago than this is not sent any more: it faded from the typist's own
+ * screen after LINGER_MS + FADE_MS (3.5 s), and arriving on the others' screens 20 s late
+ * it would read as if typed now. 8 s leaves room for a retry or two after a blip.
+ */
+export const STALE_TEXT_MS = 8000;
 
 /**
  * Sends typed text with at most one request in flight. Text typed meanwhile waits in
@@ -26,7 +39,9 @@ export interface SenderOptions {
 export class Sender {
   #state: SenderState = 'idle';
   #pending = '';
-  #batch: { text: string; seq: number } | undefined;
+  // When each UTF-16 unit of #pending was typed (both units of a surrogate pair share one push, so one time).
+  #pendingAt: number[] = [];
+  #batch: { text: string; seq: number; typedAt: number[] } | undefined;
   // Starts at 1: every seq of a fresh participant is then unambiguously new.
   #nextSeq = 1;
   readonly #retry: Retry;
@@ -49,6 +64,8 @@ export class Sender {
   push(text: string): void {
     if (this.#state === 'stopped' || text === '') return;
     this.#pending += text;
+    const now = this.#options.io.now();
+    for (let i = 0; i < text.length; i += 1) this.#pendingAt.push(now);
     if (this.#state === 'idle') void this.#drain();
   }
 
@@ -60,9 +77,16 @@ export class Sender {
   async #drain(): Promise<void> {
     const { api, seat, room } = this.#options;
     while (!this.#isStopped() && (this.#batch !== undefined || this.#pending !== '')) {
+      this.#dropStale();
+      if (this.#batch === undefined && this.#pending === '') {
+        // Nothing left to retry: no backlog, whatever the network does next.
+        if (this.#retry.failures > 0) this.#options.onBacklog?.(false);
+        this.#retry.succeeded();
+        break;
+      }
       this.#batch ??= this.#takeBatch();
       this.#state = 'sending';
-      const result = await api.send(room, seat.token(), this.#batch);
+      const result = await api.send(room, seat.token(), { text: this.#batch.text, seq: this.#batch.seq });
       if (this.#isStopped()) return;
       if (result.ok) {
         this.#batch = undefined;
@@ -79,6 +103,7 @@ export class Sender {
         return this.#end('vanished');
       } else if (result.kind === 'http' && result.status !== 429 && result.status < 500) {
         // 400/413/415: this batch can never succeed; dropping it keeps the rest flowing.
+        this.#options.onRefused?.(codePointCount(this.#batch.text));
         this.#batch = undefined;
         continue;
       }
@@ -89,14 +114,37 @@ export class Sender {
     if (!this.#isStopped()) this.#state = 'idle';
   }
 
-  #takeBatch(): { text: string; seq: number } {
+  #takeBatch(): { text: string; seq: number; typedAt: number[] } {
     // TEXT_MAX_CHARS counts code points; as many UTF-16 units are never more code points.
     let end = Math.min(this.#pending.length, TEXT_MAX_CHARS);
     // Never split a surrogate pair: half an emoji is not a character.
     if (end < this.#pending.length && isHighSurrogate(this.#pending.charCodeAt(end - 1))) end -= 1;
     const text = this.#pending.slice(0, end);
     this.#pending = this.#pending.slice(end);
-    return { text, seq: this.#nextSeq++ };
+    return { text, seq: this.#nextSeq++, typedAt: this.#pendingAt.splice(0, end) };
+  }
+
+  /**
+   * Cuts text typed before now - STALE_TEXT_MS from the batch under retry and from what
+   * waits. A batch's seq stays used even if it empties: the server may have taken it.
+   */
+  #dropStale(): void {
+    const cutoff = this.#options.io.now() - (this.#options.staleTextMs ?? STALE_TEXT_MS);
+    let dropped = 0;
+    if (this.#batch) {
+      const stale = countBefore(this.#batch.typedAt, cutoff);
+      if (stale > 0) {
+        dropped += codePointCount(this.#batch.text.slice(0, stale));
+        this.#batch = stale === this.#batch.text.length ? undefined : { ...this.#batch, text: this.#batch.text.slice(stale), typedAt: this.#batch.typedAt.slice(stale) };
+      }
+    }
+    const stale = countBefore(this.#pendingAt, cutoff);
+    if (stale > 0) {
+      dropped += codePointCount(this.#pending.slice(0, stale));
+      this.#pending = this.#pending.slice(stale);
+      this.#pendingAt.splice(0, stale);
+    }
+    if (dropped > 0) this.#options.onStale?.(dropped);
   }
 
   #isStopped(): boolean {
@@ -107,6 +155,19 @@ export class Sender {
     this.stop();
     this.#options.onEnd(reason);
   }
+}
+
+/** How many leading entries of an ascending list are below `cutoff`. */
+function countBefore(times: number[], cutoff: number): number {
+  let n = 0;
+  while (n < times.length && times[n]! < cutoff) n += 1;
+  return n;
+}
+
+function codePointCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -22,12 +22,12 @@ function shell(title: string, assets: PageAssets | undefined, body: string, scri
   ].join('\n');
 }
 
-/** The chat at /<room>: an empty frame the client fills in. */
-export function chatPage(assets: PageAssets | undefined): string {
+/** The chat at /<room>: an empty frame the client fills in; it offers groups of up to `maxSeats`. */
+export function chatPage(assets: PageAssets | undefined, maxSeats: number): string {
   const fallback = assets
     ? '<noscript><p>Phantachat sends every keystroke as you type, which needs JavaScript.</p></noscript>'
     : '<p>The browser client is not built yet: run <code>npm run build</code>.</p>';
-  return shell('Phantachat', assets, `<main id="app">${fallback}</main>`, true);
+  return shell('Phantachat', assets, `<main id="app" data-max-seats="${Math.trunc(maxSeats)}">${fallback}</main>`, true);
 }
 
 /** 404 for an unknown, expired or malformed room (the same words as the client's vanished view). */
@@ -50,7 +50,7 @@ export function aboutPage(assets: PageAssets | undefined): string {
       '<p>Every character is sent the moment you type it, shows up on your friend’s screen at once, ' +
       'lingers a few seconds and fades away. There is no history, no send button and no way to take ' +
       'back what you typed. Nothing is stored: the server keeps each keystroke for seconds, in memory.</p>' +
-      '<p>Open a chat, send the link to one friend, and talk.</p>' +
+      '<p>Open a chat, send the link to a friend (or start a group and send it to several), and talk.</p>' +
       '<p><a class="new-chat" href="/">Start a new chat</a></p></main>',
   );
 }

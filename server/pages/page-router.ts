@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { Config } from '../config.js';
 import type { RoomFactory } from '../http/room-factory.js';
 import { nameRoute } from '../http/route-name.js';
+import { HttpError } from '../http/http-error.js';
 import { pageSecurityHeaders } from '../http/security-headers.js';
 import type { RoomIds } from '../room-ids.js';
 import type { RoomStore } from '../store/room-store.js';
@@ -32,8 +33,9 @@ export function createPageRouter({ config, store, roomIds, rooms, assets = new C
     return next();
   };
 
+  // `?seats=N` is what the page's "start a group" form submits (a plain GET form: no script needed).
   router.get('/', named('/'), async function newRoom(ctx) {
-    const room = await rooms.create(ctx.ip, config.roomCapacity);
+    const room = await rooms.create(ctx.ip, seatsFrom(ctx.query.seats, config));
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(`/${room}`);
   });
@@ -71,8 +73,16 @@ export function createPageRouter({ config, store, roomIds, rooms, assets = new C
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.status = exists ? 200 : 404;
-    ctx.body = exists ? chatPage(manifest) : vanishedPage(manifest);
+    ctx.body = exists ? chatPage(manifest, config.roomMaxCapacity) : vanishedPage(manifest);
   });
 
   return router;
+}
+
+/** The seats of a room started from the page: ROOM_CAPACITY unless the group form asked for 2..ROOM_MAX_CAPACITY. */
+function seatsFrom(raw: string | string[] | undefined, config: Config): number {
+  if (raw === undefined) return config.roomCapacity;
+  const seats = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (seats >= 2 && seats <= config.roomMaxCapacity) return seats;
+  throw new HttpError(400, `"seats" must be a whole number from 2 to ${config.roomMaxCapacity}.`);
 }

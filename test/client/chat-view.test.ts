@@ -3,11 +3,12 @@ import type { ChatEvent } from '../../server/protocol.js';
 import { ChatView } from '../../client/browser/chat-view.js';
 import { FADE_MS, LINGER_MS } from '../../client/browser/lane-board.js';
 import { NOTICE_MS } from '../../client/browser/notice-board.js';
+import { PHRASE_PAUSE_MS } from '../../client/browser/speech-log.js';
 import { EventFeed } from '../../client/core/event-feed.js';
 import { asFake, fakeDocument } from './fake-dom.js';
 import { FakeIo } from './fake-io.js';
 
-function setup() {
+function setup(capacity = 2) {
   const io = new FakeIo();
   const typed: string[] = [];
   const view = new ChatView({
@@ -15,6 +16,7 @@ function setup() {
     timers: io,
     ownName: 'Ann',
     roomUrl: 'http://x/room',
+    capacity,
     reducedMotion: false,
     copy: () => Promise.resolve(true),
     onType: (text) => typed.push(text),
@@ -69,10 +71,50 @@ describe('ChatView', () => {
     expect(field.dispatch('beforeinput', { inputType: 'insertText', isComposing: false }).defaultPrevented).toBe(false);
   });
 
-  it('sends a paste as one chunk of at most 1000 characters', () => {
+  it('hands over a long paste whole (the sender splits it)', () => {
     const { type, typed } = setup();
-    type('p'.repeat(1500));
-    expect(typed).toEqual(['p'.repeat(1000)]);
+    type('p'.repeat(2500));
+    expect(typed).toEqual(['p'.repeat(2500)]);
+  });
+
+  it('leaves out what cannot be sent, keeps the rest and says so', () => {
+    const { root, type, typed } = setup();
+    type('ab\u0007c\u202Ed');
+    expect(typed).toEqual(['abcd']);
+    expect(root.findAll('lane-text')[0]!.textContent).toBe('abcd');
+    expect(root.find('passing').textContent).toMatch(/^2 characters that can't be sent/);
+  });
+
+  it('shows others\' text without direction overrides', () => {
+    const { root, view, deliver } = setup();
+    view.seed([{ id: 'bo', name: 'Bo' }]);
+    deliver('text', 'bo', '\u202Eabc');
+    expect(root.findAll('lane-text')[0]!.textContent).toBe('abc');
+  });
+
+  it('tells a screen reader each phrase with its speaker, not each keystroke', async () => {
+    const { io, root, view, deliver } = setup();
+    view.seed([{ id: 'bo', name: 'Bo' }]);
+    for (const ch of 'see you') deliver('text', 'bo', ch);
+    const log = root.find('speech-log');
+    expect(log.getAttribute('role')).toBe('log');
+    expect(log.textContent).toBe('');
+    deliver('text', 'bo', '!');
+    expect(log.textContent).toBe('Bo: see you!');
+    deliver('text', 'bo', 'at six');
+    await io.advance(PHRASE_PAUSE_MS);
+    expect(log.findAll('spoken').map((n) => n.textContent)).toEqual(['Bo: see you!', 'Bo: at six']);
+  });
+
+  it('counts who is here in a group and invites while seats are free', () => {
+    const { root, view, deliver } = setup(4);
+    view.seed([]);
+    expect(root.find('headcount').textContent).toBe('1 of 4 here');
+    expect(root.find('invite').textContent).toContain('Waiting for others');
+    deliver('join', 'bo');
+    expect(root.find('headcount').textContent).toBe('2 of 4 here');
+    expect(root.find('invite').textContent).toContain('2 of 4 here. Send the others this link');
+    expect(root.find('invite').textContent).not.toContain('friend');
   });
 
   it('invites a friend while alone and stops once someone joins', () => {
@@ -97,6 +139,8 @@ describe('ChatView', () => {
     deliver('leave', 'bo');
     expect(root.find('passing').textContent).toBe('Bo left the chat');
     expect(root.find('invite').hidden).toBe(false);
+    // Not "hasn't joined yet": they came and went.
+    expect(root.find('invite').textContent).toContain('Nobody else is here now');
   });
 
   it('says when it is reconnecting', () => {
@@ -113,6 +157,10 @@ describe('ChatView', () => {
     type('mine');
     deliver('text', 'bo', 'theirs');
     await io.advance(LINGER_MS + FADE_MS);
+    expect(root.find('board').textContent).not.toMatch(/mine|theirs/);
+    // The spoken line comes after the phrase pause and stays as long as text stays on screen.
+    await io.advance(PHRASE_PAUSE_MS);
     expect(root.textContent).not.toMatch(/mine|theirs/);
+    expect(io.pendingTimers).toBe(0);
   });
 });

@@ -19,13 +19,18 @@ describe('LaneBoard#write', () => {
     expect(root.findAll('lane')[1]!.classList.contains('self')).toBe(true);
   });
 
+  it('gives every lane its own text direction', () => {
+    const { root } = setup();
+    expect(root.findAll('lane-text').map((n) => n.getAttribute('dir'))).toEqual(['auto', 'auto']);
+  });
+
   it('shows each character at once, one element per character', () => {
     const { board, others } = setup();
     board.write('p2', 'hi 👋🏽');
     expect(others().children.map((c) => c.textContent)).toEqual(['h', 'i', ' ', '👋🏽']);
   });
 
-  it('starts fading a character after LINGER_MS and removes it after FADE_MS more', async () => {
+  it('starts fading a burst LINGER_MS after its last character and removes it FADE_MS later', async () => {
     const { io, board, others } = setup();
     board.write('p2', 'a');
     const glyph = others().children[0]!;
@@ -39,6 +44,29 @@ describe('LaneBoard#write', () => {
     expect(others().children).toHaveLength(0);
   });
 
+  it('keeps the start of a sentence while its end is still being typed', async () => {
+    const { io, board, others } = setup();
+    const sentence = 'the start stays while typing';
+    for (const ch of sentence) {
+      board.write('p2', ch);
+      await io.advance(200);
+    }
+    // 28 characters at 200 ms each: 5.6 s, longer than LINGER_MS + FADE_MS, and all of it still there.
+    expect(others().textContent).toBe(sentence);
+    expect(others().findAll('fading')).toHaveLength(0);
+    await io.advance(LINGER_MS + FADE_MS);
+    expect(others().textContent).toBe('');
+  });
+
+  it('lets an earlier burst fade while a new one lingers', async () => {
+    const { io, board, others } = setup();
+    board.write('p2', 'a');
+    await io.advance(LINGER_MS + 10);
+    board.write('p2', 'b');
+    await io.advance(FADE_MS);
+    expect(others().textContent).toBe('b');
+  });
+
   it('leaves no message text anywhere once everything has faded', async () => {
     const { io, board, root } = setup();
     board.write('p2', 'secret');
@@ -48,23 +76,15 @@ describe('LaneBoard#write', () => {
     expect(io.pendingTimers).toBe(0);
   });
 
-  it('gives each character its own clock', async () => {
-    const { io, board, others } = setup();
-    board.write('p2', 'a');
-    await io.advance(1000);
-    board.write('p2', 'b');
-    await io.advance(LINGER_MS + FADE_MS - 1000);
-    expect(others().textContent).toBe('b');
-  });
-
-  it(`keeps at most ${LANE_MAX_CHARS} characters, dropping the oldest first`, () => {
+  it(`keeps at most ${LANE_MAX_CHARS} characters, dropping the oldest first`, async () => {
     const { io, board, others } = setup();
     board.write('p2', 'x'.repeat(LANE_MAX_CHARS));
+    await io.advance(LINGER_MS);
     board.write('p2', 'yz');
     expect(others().children).toHaveLength(LANE_MAX_CHARS);
     expect(others().textContent).toBe('x'.repeat(LANE_MAX_CHARS - 2) + 'yz');
-    // Dropped characters take their timers with them.
-    expect(io.pendingTimers).toBe(LANE_MAX_CHARS * 2);
+    await io.advance(FADE_MS);
+    expect(others().textContent).toBe('yz');
   });
 
   it('with reduced motion, removes characters whole without a fading step', async () => {
@@ -74,6 +94,29 @@ describe('LaneBoard#write', () => {
     expect(others().children[0]!.classList.contains('fading')).toBe(false);
     await io.advance(FADE_MS);
     expect(others().children).toHaveLength(0);
+  });
+});
+
+describe('LaneBoard#ensureLane', () => {
+  const colourOf = (board: LaneBoard) =>
+    asFake(board.element)
+      .findAll('lane')
+      .map((lane) => lane.className.split(' ').find((c) => /^c\d$/.test(c)));
+
+  it('gives a name the same colour in every board, whoever else is there', () => {
+    const io = new FakeIo();
+    const first = new LaneBoard({ doc: fakeDocument, timers: io, ownName: 'Ann', reducedMotion: false });
+    first.ensureLane('a1', 'Bo');
+    const second = new LaneBoard({ doc: fakeDocument, timers: io, ownName: 'Ann', reducedMotion: false });
+    second.ensureLane('b1', 'Bo');
+    expect(colourOf(first)[0]).toBe(colourOf(second)[0]);
+  });
+
+  it('gives eight people eight different colours', () => {
+    const io = new FakeIo();
+    const board = new LaneBoard({ doc: fakeDocument, timers: io, ownName: 'Me', reducedMotion: false });
+    for (const name of ['Ann', 'Bo', 'Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal']) board.ensureLane(name, name);
+    expect(new Set(colourOf(board).filter(Boolean)).size).toBe(8);
   });
 });
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../client/core/api-client.js';
-import { Sender } from '../../client/core/sender.js';
+import { Sender, STALE_TEXT_MS } from '../../client/core/sender.js';
 import type { RenewOutcome, TokenSource } from '../../client/core/session.js';
 import { FakeIo, flush } from './fake-io.js';
 
-function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renewed')) {
+// Infinity: most cases test retrying, which must not be cut short by dropping stale text.
+function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renewed'), staleTextMs = Infinity) {
   const io = new FakeIo();
   let token = 't1';
   const ends: string[] = [];
@@ -16,8 +17,21 @@ function setup(renew: () => Promise<RenewOutcome> = () => Promise.resolve('renew
       return outcome;
     },
   };
-  const sender = new Sender({ io, api: new ApiClient(io), seat, room: 'r', onEnd: (reason) => ends.push(reason) });
-  return { io, sender, ends };
+  const stale: number[] = [];
+  const backlog: boolean[] = [];
+  const refused: number[] = [];
+  const sender = new Sender({
+    io,
+    api: new ApiClient(io),
+    seat,
+    room: 'r',
+    onEnd: (reason) => ends.push(reason),
+    onStale: (chars) => stale.push(chars),
+    onRefused: (chars) => refused.push(chars),
+    onBacklog: (stalled) => backlog.push(stalled),
+    staleTextMs,
+  });
+  return { io, sender, ends, stale, backlog, refused };
 }
 
 describe('Sender#push', () => {
@@ -120,13 +134,15 @@ describe('Sender#push', () => {
   });
 
   it('drops a batch the server can never accept and sends the next', async () => {
-    const { io, sender } = setup();
-    sender.push('a');
+    const { io, sender, refused } = setup();
+    sender.push('abc');
     await flush();
-    sender.push('b');
+    sender.push('d');
     io.only('/send').respond(400, { error: 'bad' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'b', seq: 2 });
+    // The display is told how much was lost, so the typist is not left thinking it arrived.
+    expect(refused).toEqual([3]);
+    expect(io.only('/send').body).toEqual({ text: 'd', seq: 2 });
   });
 
   it('splits a long paste into 1000-character sends without halving an emoji', async () => {
@@ -150,5 +166,50 @@ describe('Sender#push', () => {
     await flush();
     expect(io.pendingTimers).toBe(0);
     expect(sender.state).toBe('stopped');
+  });
+});
+
+describe('Sender after an outage', () => {
+  it(`drops text typed more than ${STALE_TEXT_MS} ms ago, says how much, and sends what is fresh`, async () => {
+    const { io, sender, stale } = setup(undefined, STALE_TEXT_MS);
+    const started = io.nowMs;
+    sender.push('old😀');
+    await flush();
+    const failUntil = async (done: () => boolean) => {
+      while (!done()) {
+        for (const send of io.open('/send')) send.fail();
+        await io.advance(100);
+      }
+    };
+    await failUntil(() => io.nowMs >= started + STALE_TEXT_MS - 2000);
+    sender.push('new');
+    await failUntil(() => stale.length > 0);
+    expect(stale).toEqual([4]);
+    while (io.open('/send').length === 0) await io.advance(100);
+    expect(io.only('/send').body).toEqual({ text: 'new', seq: 2 });
+  });
+
+  it('drops a batch whose every character is stale and clears the backlog', async () => {
+    const { io, sender, stale, backlog } = setup(undefined, STALE_TEXT_MS);
+    sender.push('gone');
+    await flush();
+    io.only('/send').fail();
+    await io.advance(STALE_TEXT_MS + 6000);
+    for (const send of io.open('/send')) send.fail();
+    await io.advance(6000);
+    expect(stale).toEqual([4]);
+    expect(io.open('/send')).toHaveLength(0);
+    expect(backlog.at(-1)).toBe(false);
+    expect(sender.state).toBe('idle');
+  });
+
+  it('keeps text that waited less than STALE_TEXT_MS', async () => {
+    const { io, sender, stale } = setup(undefined, STALE_TEXT_MS);
+    sender.push('blip');
+    await flush();
+    io.only('/send').fail();
+    await io.advance(1000);
+    expect(io.only('/send').body).toEqual({ text: 'blip', seq: 1 });
+    expect(stale).toEqual([]);
   });
 });
