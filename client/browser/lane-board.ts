@@ -1,14 +1,12 @@
+import { FADE_MS, LINGER_MS } from '../core/display-timing.js';
 import type { Io, TimerHandle } from '../core/io.js';
 import { el } from './dom.js';
 import { laneColour } from './lane-colours.js';
 
-/**
- * Text stays fully visible until this long after its burst of typing pauses, so a
- * sentence typed in one go can be read whole before any of it fades.
- */
-export const LINGER_MS = 2500;
-/** Then it fades over this long (styles.css `.ch` transition uses the same 1 s). */
-export const FADE_MS = 1000;
+// Text stays fully visible until LINGER_MS after its burst of typing pauses, so a sentence
+// typed in one go is read whole, then fades over FADE_MS (styles.css `.ch` uses the same 1 s):
+// the terminal's timing too, so a word vanishes at the same moment on every screen.
+export { FADE_MS, LINGER_MS } from '../core/display-timing.js';
 /**
  * A lane keeps this many recent characters; older ones drop off. Its height is
  * bounded by CSS too, so a long paste or many newlines never grow the page.

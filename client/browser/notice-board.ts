@@ -1,9 +1,9 @@
+import { NOTICE_MS } from '../core/display-timing.js';
 import type { Io, TimerHandle } from '../core/io.js';
 import type { ConnectionState } from '../core/poller.js';
 import { el } from './dom.js';
 
-/** A passing notice ("Bo joined") stays this long: time to read five words. */
-export const NOTICE_MS = 4000;
+export { NOTICE_MS } from '../core/display-timing.js';
 
 export interface NoticeBoardOptions {
   doc: Document;
