@@ -65,8 +65,8 @@ export class FloorRoom {
     for (const other of this.seats) {
       const held = other.held;
       if (held === undefined) continue;
-      if (other !== seat) this.settle(other);
-      else held.echoTimer ??= setTimeout(() => this.settle(other), OWN_ECHO_DELAY_MS);
+      if (other !== seat) this.answerHeld(other);
+      else held.echoTimer ??= setTimeout(() => this.answerHeld(other), OWN_ECHO_DELAY_MS);
     }
     return event;
   }
@@ -81,7 +81,7 @@ export class FloorRoom {
     const sameEpoch = cursor !== undefined && cursor.slice(0, dot) === this.epoch;
     const reset = cursor !== undefined && !sameEpoch;
     const afterSeq = sameEpoch ? Number(cursor.slice(dot + 1)) : this.firstSeq - 1;
-    if (seat.held !== undefined) this.settle(seat, true);
+    if (seat.held !== undefined) this.answerHeld(seat, true);
     const pending = this.after(afterSeq);
     if (reset || pending.length > 0 || holdMs <= 0) {
       answer(pending, this.cursor(Math.max(afterSeq, this.lastSeq)), reset);
@@ -90,7 +90,7 @@ export class FloorRoom {
     seat.held = {
       afterSeq,
       answer,
-      holdTimer: setTimeout(() => this.settle(seat, true), holdMs),
+      holdTimer: setTimeout(() => this.answerHeld(seat, true), holdMs),
       echoTimer: undefined,
     };
   }
@@ -100,7 +100,7 @@ export class FloorRoom {
     if (seat.held?.answer === answer) this.release(seat);
   }
 
-  private settle(seat: FloorSeat, empty = false): void {
+  private answerHeld(seat: FloorSeat, empty = false): void {
     const held = seat.held;
     if (held === undefined) return;
     this.release(seat);

@@ -12,7 +12,7 @@ import { createHostRoutes, joinKeyFrom, roomResponse } from './host-routes.js';
 import { createImageRoutes, type ImageRouteDeps } from './image-routes.js';
 import type { PollHub } from './poll-hub.js';
 import type { RoomFactory } from './room-factory.js';
-import { bearerToken, cursorParam, holdParam, wellFormedRoomId } from './request-params.js';
+import { bearerToken, cursorParam, holdParam, participantPost, wellFormedRoomId } from './request-params.js';
 import { jsonObject, nameFrom, presenceFrom, readBody, sendFields, type RequestBody } from './request-body.js';
 
 export interface ApiDeps {
@@ -77,9 +77,8 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
 
     '/rooms/:room/presence': {
       async POST(ctx, room) {
-        const body = await readBody(ctx);
-        const seated = wellFormedRoomId(room);
-        await store.setPresence(seated, bearerToken(ctx.req.headers.authorization), presenceFrom(jsonObject(body)));
+        const request = await participantPost(ctx, room);
+        await store.setPresence(request.room, request.token, presenceFrom(jsonObject(request.body)));
         ctx.status = 204;
       },
     },
@@ -95,11 +94,9 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
 
     '/rooms/:room/send': {
       async POST(ctx, room) {
-        const body = await readBody(ctx);
-        const seated = wellFormedRoomId(room);
-        const token = bearerToken(ctx.req.headers.authorization);
-        const { text, seq } = sendFields(body);
-        ctx.body = await store.send(seated, token, text, seq);
+        const request = await participantPost(ctx, room);
+        const { text, seq } = sendFields(request.body);
+        ctx.body = await store.send(request.room, request.token, text, seq);
       },
     },
 

@@ -3,8 +3,8 @@ import type { RoomResponse, RoomTiming } from '../protocol.js';
 import type { RoomSnapshot, RoomStore } from '../store/room-store.js';
 import type { ApiRoutes } from './api-dispatch.js';
 import { HttpError } from './http-error.js';
-import { jsonObject, readBody, type RequestBody } from './request-body.js';
-import { bearerToken, wellFormedRoomId } from './request-params.js';
+import { jsonObject, type RequestBody } from './request-body.js';
+import { bearerToken, participantPost } from './request-params.js';
 
 // A join key is chosen by the client and hands back a seat's token, so it must be as hard
 // to guess as a token: 22 base64url characters are 128 bits.
@@ -20,9 +20,7 @@ export function createHostRoutes(store: RoomStore): Pick<ApiRoutes, '/rooms/:roo
   return {
     '/rooms/:room/kick': {
       async POST(ctx, roomParam) {
-        const body = await readBody(ctx);
-        const room = wellFormedRoomId(roomParam);
-        const token = bearerToken(ctx.req.headers.authorization);
+        const { body, room, token } = await participantPost(ctx, roomParam);
         const participant = jsonObject(body).participant;
         if (typeof participant !== 'string' || !PARTICIPANT_ID.test(participant)) {
           throw new HttpError(400, 'The body must be {"participant": "<participant id>"}.');
@@ -34,9 +32,7 @@ export function createHostRoutes(store: RoomStore): Pick<ApiRoutes, '/rooms/:roo
 
     '/rooms/:room/lock': {
       async POST(ctx, roomParam) {
-        const body = await readBody(ctx);
-        const room = wellFormedRoomId(roomParam);
-        const token = bearerToken(ctx.req.headers.authorization);
+        const { body, room, token } = await participantPost(ctx, roomParam);
         const locked = jsonObject(body).locked;
         if (typeof locked !== 'boolean') throw new HttpError(400, 'The body must be {"locked": true} or {"locked": false}.');
         await store.setLocked(room, token, locked);

@@ -1,7 +1,9 @@
 import { parseCursor, type Cursor } from '../domain/cursor.js';
 import { RoomError } from '../domain/room-error.js';
 import { ROOM_ID_SHAPE } from '../room-ids.js';
+import type { Context } from 'koa';
 import { HttpError } from './http-error.js';
+import { readBody, type RequestBody } from './request-body.js';
 
 // A query parameter as Koa's ctx.query has it: absent, once, or repeated (which the validators refuse).
 type QueryValue = string | string[] | undefined;
@@ -39,4 +41,10 @@ export function holdParam(raw: QueryValue, pollHoldMs: number): number {
   if (raw === undefined) return pollHoldMs;
   if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new HttpError(400, '"wait" must be a whole number of milliseconds.');
   return Math.min(Number(raw), pollHoldMs);
+}
+
+/** What a participant's POST carries: its body (read first, so the connection is drained), room and token. */
+export async function participantPost(ctx: Context, room: string | undefined): Promise<{ body: RequestBody | undefined; room: string; token: string }> {
+  const body = await readBody(ctx);
+  return { body, room: wellFormedRoomId(room), token: bearerToken(ctx.req.headers.authorization) };
 }
