@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, BROWSERS, joinAs, newRoom, openPage, setHidden, startE2e, untilOtherLane, untilText, type E2e } from './browser-harness.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, BROWSERS, joinAs, newRoom, openPage, setHidden, e2eSuite, untilOtherLane, untilText } from './browser-harness.js';
 
 // axe-core on every state a person can see, in every browser present: no violation of any impact.
 describe.each(BROWSERS)('accessibility in %s', (name) => {
-  let e2e: E2e;
-
-  beforeAll(async () => {
-    e2e = await startE2e(name);
-  }, 60_000);
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = e2eSuite(name);
 
   it('reports a violation when there is one (so an empty list means something)', { timeout: 30_000 }, async () => {
     const about = await openPage(e2e.browser, `${e2e.baseUrl}/about`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -259,4 +260,38 @@ export async function axeViolations(page: Page): Promise<string[]> {
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
+}
+
+/**
+ * The server and browser of one describe block: started before its tests, closed after. The
+ * value stands for the live E2e inside the block's tests (using it outside them throws).
+ */
+export function e2eSuite(name: BrowserName): E2e {
+  let live: E2e | undefined;
+  beforeAll(async () => {
+    live = await startE2e(name);
+  }, 60_000);
+  afterAll(async () => {
+    await live?.close();
+  });
+  return new Proxy({} as E2e, {
+    get(_target, key) {
+      if (live === undefined) throw new Error('e2e is used outside the tests of its describe block');
+      const value: unknown = Reflect.get(live, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(live) : value;
+    },
+  });
+}
+
+/** Makes the page's API requests fail as a dead network would; returns the function that ends the outage. */
+export async function goOffline(page: Page): Promise<() => void> {
+  await page.setRequestInterception(true);
+  let offline = true;
+  page.on('request', (request) => {
+    if (offline && request.url().includes('/rooms/')) void request.abort('internetdisconnected');
+    else void request.continue();
+  });
+  return () => {
+    offline = false;
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FADE_MS, LINGER_MS } from '../../client/browser/lane-board.js';
 import { PHRASE_PAUSE_MS, SPOKEN_LINE_MS } from '../../client/browser/speech-log.js';
 import {
@@ -10,11 +10,11 @@ import {
   otherLane,
   ownLane,
   setHidden,
-  startE2e,
+  e2eSuite,
+  goOffline,
   untilOtherLane,
   untilText,
   type ChatPage,
-  type E2e,
 } from './browser-harness.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -22,16 +22,9 @@ const XSS = '<img src=x onerror=alert(1)>';
 const GONE_WITHIN_MS = LINGER_MS + FADE_MS + 3000;
 
 describe.each(BROWSERS)('the chat page in %s', (name) => {
-  let e2e: E2e;
+  const e2e = e2eSuite(name);
   const opened: ChatPage[] = [];
 
-  beforeAll(async () => {
-    e2e = await startE2e(name);
-  }, 60_000);
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
 
   const open = async (url: string, options?: Parameters<typeof openPage>[2]): Promise<ChatPage> => {
     const chat = await openPage(e2e.browser, url, options);
@@ -129,15 +122,10 @@ describe.each(BROWSERS)('the chat page in %s', (name) => {
   it('says "Reconnecting…" while the server is unreachable and delivers what was typed once, when back', { timeout: 40_000 }, async () => {
     const { ann, bo } = await pair();
     // Requests to the API fail as a dead network would; the page keeps running.
-    await ann.page.setRequestInterception(true);
-    let offline = true;
-    ann.page.on('request', (request) => {
-      if (offline && request.url().includes('/rooms/')) void request.abort('internetdisconnected');
-      else void request.continue();
-    });
+    const backOnline = await goOffline(ann.page);
     await ann.page.keyboard.type('xyz');
     await untilText(ann.page, 'Reconnecting…');
-    offline = false;
+    backOnline();
     await untilOtherLane(bo.page, { is: 'xyz' }, 15_000);
     await ann.page.waitForFunction(() => document.querySelector('.status')?.hasAttribute('hidden'), { timeout: 15_000 });
     expect(await otherLane(bo.page)).toBe('xyz');

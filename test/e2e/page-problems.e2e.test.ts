@@ -1,5 +1,5 @@
 import type { Page, SerializedAXNode } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STALE_TEXT_MS } from '../../client/core/sender.js';
 import {
   BROWSERS,
@@ -9,24 +9,16 @@ import {
   otherLane,
   paste,
   recordArrivals,
-  startE2e,
+  e2eSuite,
+  goOffline,
   untilOtherLane,
   untilText,
   type ChatPage,
-  type E2e,
 } from './browser-harness.js';
 
 // Issue 11's numbered problems, each tried as a person would, in every browser present.
 describe.each(BROWSERS)('issue 11 in %s', (name) => {
-  let e2e: E2e;
-
-  beforeAll(async () => {
-    e2e = await startE2e(name);
-  }, 60_000);
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = e2eSuite(name);
 
   const pair = async (viewport?: { width: number; height: number }): Promise<{ ann: ChatPage; bo: ChatPage; roomUrl: string }> => {
     const roomUrl = await newRoom(e2e.baseUrl);
@@ -159,17 +151,12 @@ describe.each(BROWSERS)('issue 11 in %s', (name) => {
 
   it('6. drops text typed during an outage instead of showing it late as if live, and tells the typist', { timeout: 60_000 }, async () => {
     const { ann, bo } = await pair();
-    await ann.page.setRequestInterception(true);
-    let offline = true;
-    ann.page.on('request', (request) => {
-      if (offline && request.url().includes('/rooms/')) void request.abort('internetdisconnected');
-      else void request.continue();
-    });
+    const backOnline = await goOffline(ann.page);
     await ann.page.keyboard.type('typed in a tunnel');
     await untilText(ann.page, 'Reconnecting…');
     await untilText(ann.page, 'typed while the connection was down were not sent', STALE_TEXT_MS + 10_000);
     const arrived = await recordArrivals(bo.page);
-    offline = false;
+    backOnline();
     await ann.page.keyboard.type('back now');
     await untilOtherLane(bo.page, { endsWith: 'back now' }, 15_000);
     expect(await arrived()).toBe('back now');
