@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -294,4 +294,14 @@ export async function goOffline(page: Page): Promise<() => void> {
   return () => {
     offline = false;
   };
+}
+
+/** Closes pages after checking each ran clean: no page error, no CSP violation, no dialog. */
+export async function closeChecked(...pages: ChatPage[]): Promise<void> {
+  for (const chat of pages) {
+    expect(chat.problems).toEqual([]);
+    expect(await chat.violations()).toEqual([]);
+    expect(chat.dialogs).toEqual([]);
+    await chat.close();
+  }
 }

@@ -10,6 +10,7 @@ import {
   otherLane,
   ownLane,
   setHidden,
+  closeChecked,
   e2eSuite,
   goOffline,
   untilOtherLane,
@@ -43,14 +44,7 @@ describe.each(BROWSERS)('the chat page in %s', (name) => {
     return { ann, bo, roomUrl };
   };
 
-  const closeAll = async (...pages: ChatPage[]): Promise<void> => {
-    for (const chat of pages) {
-      expect(chat.problems).toEqual([]);
-      expect(await chat.violations()).toEqual([]);
-      expect(chat.dialogs).toEqual([]);
-      await chat.close();
-    }
-  };
+  const closeAll = closeChecked;
 
   it('loads exactly one script, the hashed bundle', { timeout: 30_000 }, async () => {
     const ann = await open(`${e2e.baseUrl}/`);

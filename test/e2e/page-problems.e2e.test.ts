@@ -9,6 +9,7 @@ import {
   otherLane,
   paste,
   recordArrivals,
+  closeChecked,
   e2eSuite,
   goOffline,
   untilOtherLane,
@@ -30,13 +31,7 @@ describe.each(BROWSERS)('issue 11 in %s', (name) => {
     return { ann, bo, roomUrl };
   };
 
-  const done = async (...pages: ChatPage[]): Promise<void> => {
-    for (const chat of pages) {
-      expect(chat.problems).toEqual([]);
-      expect(await chat.violations()).toEqual([]);
-      await chat.close();
-    }
-  };
+  const done = closeChecked;
 
   /** A participant typing through the API, the way curl or another client might, bypassing this page's cleaning. */
   const apiParticipant = async (roomUrl: string, who: string) => {
