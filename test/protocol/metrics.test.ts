@@ -9,6 +9,7 @@ import { PrometheusMetrics } from '../../server/metrics/prometheus-metrics.js';
 import type { RoomStore } from '../../server/store/room-store.js';
 import { bearer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { until } from '../support/until.js';
 import { createStore } from '../../server/store/create-store.js';
 import { deleteKeys, redisUrl, storeFactories } from '../support/stores.js';
 import { dumpDatabase } from '../redis/instances.js';
@@ -55,13 +56,7 @@ describe.each(storeFactories)('GET /metrics ($name store)', (factory) => {
       expect(res.headers['cache-control']).toBe('no-store');
       return { text: res.text, value: (key: string) => samples(res.text).get(key) };
     };
-    const untilHeld = async (count: number) => {
-      const deadline = Date.now() + 5_000;
-      while (hub.size < count) {
-        if (Date.now() > deadline) throw new Error(`${hub.size} polls held, expected ${count}`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    };
+    const untilHeld = (count: number) => until(() => hub.size >= count, `${count} held poll(s)`);
     return { api, hub, metrics, store, scrape, untilHeld };
   }
 

@@ -8,6 +8,7 @@ import type { RoomStore } from '../../server/store/room-store.js';
 import type { JoinResponse } from '../../server/protocol.js';
 import { ManualClock } from './manual-clock.js';
 import type { StoreFactory } from './stores.js';
+import { until } from './until.js';
 
 export interface Harness {
   config: Config;
@@ -51,13 +52,7 @@ export async function createHarness(factory: StoreFactory, env: Record<string, s
       const res = await api.post(`/rooms/${room}/join`).send(name === undefined ? {} : { name }).expect(201);
       return res.body as JoinResponse;
     },
-    async untilHeld(count = 1) {
-      const deadline = Date.now() + 5_000;
-      while (hub.size < count) {
-        if (Date.now() > deadline) throw new Error(`${hub.size} polls held, expected ${count}`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    },
+    untilHeld: (count = 1) => until(() => hub.size >= count, `${count} held poll(s)`),
     async close() {
       hub.shutdown();
       await store.close();
