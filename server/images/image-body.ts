@@ -19,7 +19,9 @@ const CLOSE = { Connection: 'close' };
  * budget whole, before a byte is read, and the chunks are copied into one buffer of that
  * size as they arrive: a refused upload costs no reading, and an accepted one is held once,
  * not as a list of chunks and then again as their concatenation. A body of unknown length
- * (chunked) takes its bytes chunk by chunk.
+ * (chunked) takes its bytes chunk by chunk. The budget counts what is allocated, so a client
+ * that declares a length and then sends slowly holds that much of it until its request times
+ * out (REQUEST_TIMEOUT_MS): that delays other uploads, never memory beyond the budget.
  */
 export async function readImageBody(req: IncomingMessage, maxBytes: number, budget: ByteBudget): Promise<ImageBody> {
   // Node's parser refuses a malformed Content-Length before the app sees the request.
