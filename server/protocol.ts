@@ -6,12 +6,20 @@
 // The limits are part of the public contract, so they are constants rather than settings:
 // a client written against one server works against all.
 
-/** Largest request body; larger ones get 413. 16 KiB holds 1000 four-byte characters JSON-escaped. */
-export const BODY_LIMIT_BYTES = 16 * 1024;
+/**
+ * Largest request body; larger ones get 413. 20 KiB holds 1000 four-byte characters
+ * JSON-escaped (12 KB) and their 1000 `gaps` of up to five digits (6 KB).
+ */
+export const BODY_LIMIT_BYTES = 20 * 1024;
 /** Longest `text` of one send, in characters (code points). */
 export const TEXT_MAX_CHARS = 1000;
 /** Longest participant name after trimming, in characters. */
 export const NAME_MAX_CHARS = 32;
+/**
+ * Longest wait one `gaps` entry may give, in ms. A typist's pause is worth replaying up to
+ * here; a longer one is sent as this (the receiver shortens long pauses anyway).
+ */
+export const GAP_MAX_MS = 10_000;
 /** Most events in one poll answer; the rest come with the next poll. */
 export const POLL_MAX_EVENTS = 500;
 
@@ -26,6 +34,8 @@ export interface ChatEvent {
   name: string;
   /** Present on `text` events only. */
   text?: string;
+  /** On `text` events whose send gave them: the typing cadence (SendRequest.gaps). */
+  gaps?: number[];
   /** Present on `image` events only; the bytes are at GET /rooms/:room/images/:id until `expiresAt`. */
   image?: ImageInfo;
   at: number;
@@ -113,6 +123,12 @@ export interface SendResponse {
 export interface SendRequest {
   text: string;
   seq?: number;
+  /**
+   * Optional typing cadence, as XEP-0301's waits: one whole number of ms per character
+   * (code point) of `text`, each the time since the character before it was typed (for the
+   * first, since the last character of the previous send; 0 for none), at most GAP_MAX_MS.
+   */
+  gaps?: number[];
 }
 
 /** GET /rooms/:room/poll -> 200 */

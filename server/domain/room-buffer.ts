@@ -41,6 +41,7 @@ export class RoomBuffer {
       from: event.from,
       name: event.name,
       ...(event.text === undefined ? {} : { text: event.text }),
+      ...(event.gaps === undefined ? {} : { gaps: event.gaps }),
       ...(event.image === undefined ? {} : { image: event.image }),
       at: now,
       expiresAt: now + this.ttlMs,

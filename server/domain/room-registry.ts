@@ -165,7 +165,7 @@ export class RoomRegistry {
     return { id: seat.id, name: seat.name };
   }
 
-  send(id: string, token: string, text: string, seq: number | undefined): SendResponse {
+  send(id: string, token: string, text: string, seq: number | undefined, gaps?: number[]): SendResponse {
     const seat = this.seat(id, token);
     if (seq !== undefined && seq <= seat.lastSeq && seat.lastEventId !== undefined) return { id: seat.lastEventId };
     if (seat.room.buffer.size >= this.options.maxEventsPerRoom) throw new RoomError('room-busy');
@@ -179,7 +179,7 @@ export class RoomRegistry {
       seat.presentUntil = now + this.options.presenceTimeoutMs;
       this.expiry.presenceMoved(seat);
     }
-    const event = this.append(seat.room, { type: 'text', from: seat.id, name: seat.name, text }, now);
+    const event = this.append(seat.room, { type: 'text', from: seat.id, name: seat.name, text, ...(gaps === undefined ? {} : { gaps: [...gaps] }) }, now);
     if (seq !== undefined) seat.lastSeq = seq;
     seat.lastEventId = event.id;
     return { id: event.id };

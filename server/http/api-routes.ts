@@ -95,8 +95,8 @@ export function createApiRoutes({ config, store, hub, roomIds, rooms, images }: 
     '/rooms/:room/send': {
       async POST(ctx, room) {
         const request = await participantPost(ctx, room);
-        const { text, seq } = sendFields(request.body);
-        ctx.body = await store.send(request.room, request.token, text, seq);
+        const { text, seq, gaps } = sendFields(request.body);
+        ctx.body = await store.send(request.room, request.token, text, seq, gaps);
       },
     },
 

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { BODY_LIMIT_BYTES, NAME_MAX_CHARS, TEXT_MAX_CHARS, type PresenceState } from '../protocol.js';
+import { BODY_LIMIT_BYTES, GAP_MAX_MS, NAME_MAX_CHARS, TEXT_MAX_CHARS, type PresenceState } from '../protocol.js';
 import { MAX_COMBINING_MARKS, nameProblem, textProblem, type TextProblem } from '../text-rules.js';
 import { HttpError } from './http-error.js';
 
@@ -105,16 +105,23 @@ function asJsonObject(body: unknown): Record<string, unknown> {
   throw new HttpError(400, 'The request body must be a JSON object.');
 }
 
-/** `text` and `seq` of a send: JSON `{"text", "seq"?}`, or the text itself as text/plain. */
-export function sendFields(raw: RequestBody | undefined): { text: string; seq: number | undefined } {
+/** `text`, `seq` and `gaps` of a send: JSON `{"text", "seq"?, "gaps"?}`, or the text itself as text/plain. */
+export function sendFields(raw: RequestBody | undefined): { text: string; seq: number | undefined; gaps: number[] | undefined } {
   if (raw === undefined) throw new HttpError(400, 'Send {"text": "..."} as JSON, or the text itself as text/plain.');
-  if (raw.isText) return { text: validText(raw.value), seq: undefined };
+  if (raw.isText) return { text: validText(raw.value), seq: undefined, gaps: undefined };
   const body = asJsonObject(raw.value);
   const seq = body.seq;
   if (seq !== undefined && !(Number.isSafeInteger(seq) && (seq as number) >= 0)) {
     throw new HttpError(400, '"seq" must be a whole number of 0 or more.');
   }
-  return { text: validText(body.text), seq: seq as number | undefined };
+  const text = validText(body.text);
+  return { text, seq: seq as number | undefined, gaps: body.gaps === undefined ? undefined : validGaps(body.gaps, codePoints(text)) };
+}
+
+function validGaps(gaps: unknown, characters: number): number[] {
+  const fine = Array.isArray(gaps) && gaps.length === characters && gaps.every((gap) => Number.isSafeInteger(gap) && gap >= 0 && gap <= GAP_MAX_MS);
+  if (!fine) throw new HttpError(400, `"gaps" must list one whole number of milliseconds (0 to ${GAP_MAX_MS}) per character of "text".`);
+  return gaps as number[];
 }
 
 // Tab, newline and carriage return are typing; other control characters are not. Lone

@@ -79,8 +79,8 @@ class ObservedStore implements Required<RoomStore> {
     return this.watch('authenticate', this.inner.authenticate(room, token));
   }
 
-  async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
-    const result = await this.watch('send', this.inner.send(room, token, text, seq));
+  async send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse> {
+    const result = await this.watch('send', this.inner.send(room, token, text, seq, gaps));
     this.metrics.sendAccepted(keystrokes(text));
     return result;
   }

@@ -69,8 +69,8 @@ export class MemoryStore implements RoomStore {
     return this.runThenWake(() => this.registry.authenticate(room, token));
   }
 
-  async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
-    return this.runThenWake(() => this.registry.send(room, token, text, seq));
+  async send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse> {
+    return this.runThenWake(() => this.registry.send(room, token, text, seq, gaps));
   }
 
   async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {

@@ -145,10 +145,10 @@ export class RedisStore implements RoomStore {
     return { id: participant!, name: name! };
   }
 
-  async send(room: string, token: string, text: string, seq?: number): Promise<SendResponse> {
+  async send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse> {
     const rate = this.options.sendRate;
     const limits = rate === undefined ? [UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED] : [rate.charsPerSecond, rate.charsBurst, rate.sendsPerSecond, rate.sendsBurst];
-    const reply = strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits));
+    const reply = strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits, gaps === undefined || gaps.length === 0 ? '' : JSON.stringify(gaps)));
     if (reply[0] === 'rate-limited') throw new RoomError('rate-limited', Number(reply[1]));
     const [id] = ok(reply);
     return { id: id! };
@@ -334,6 +334,7 @@ function parseEvent(json: string): ChatEvent {
     from: stored.from,
     name: stored.name,
     ...(stored.text === undefined ? {} : { text: stored.text }),
+    ...(stored.gaps === undefined ? {} : { gaps: stored.gaps }),
     ...(stored.image === undefined ? {} : { image: parseImageInfo(stored.image) }),
     at: stored.at,
     expiresAt: stored.expiresAt,

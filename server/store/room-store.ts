@@ -33,9 +33,10 @@ export interface RoomStore {
   /**
    * Appends a `text` event and keeps the sender present; rejects 'rate-limited' (with
    * retryAfterMs) past the participant's send rate. A `seq` not greater than the participant's last accepted
-   * one is a retry: no new event, and the id of the last accepted one is returned.
+   * one is a retry: no new event, and the id of the last accepted one is returned. `gaps`
+   * (the typing cadence, already checked against `text`) goes on the event as it is.
    */
-  send(room: string, token: string, text: string, seq?: number): Promise<SendResponse>;
+  send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse>;
   /**
    * Appends an `image` event and keeps the bytes until its `expiresAt`, when they go with
    * the event. Rejects 'room-busy', 'room-images-full' (ROOM_IMAGE_BYTES) or, in memory,

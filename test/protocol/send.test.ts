@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JoinResponse } from '../../server/protocol.js';
+import { BODY_LIMIT_BYTES, GAP_MAX_MS, type JoinResponse } from '../../server/protocol.js';
 import { bearer, createHarness, type Harness } from '../support/harness.js';
 import { storeFactories } from '../support/stores.js';
 
@@ -36,6 +36,16 @@ describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) 
     });
   });
 
+  it('carries the typing cadence (gaps) on the text event, and leaves it off when none was sent', async () => {
+    await send().send({ text: 'h😀y', seq: 1, gaps: [0, 120, GAP_MAX_MS] }).expect(200);
+    await send().send({ text: 'x', seq: 2 }).expect(200);
+    const poll = await h.api.get(`/rooms/${room}/poll`).query({ cursor: ann.cursor, wait: 0 }).set(...bearer(ann.token)).expect(200);
+    const [withGaps, without] = poll.body.events.filter((e: { type: string }) => e.type === 'text');
+    expect(withGaps).toMatchObject({ text: 'h😀y', gaps: [0, 120, GAP_MAX_MS] });
+    expect(without.text).toBe('x');
+    expect(without).not.toHaveProperty('gaps');
+  });
+
   it('takes the raw text of a text/plain body, spaces and newlines kept', async () => {
     await send().set('Content-Type', 'text/plain').send(' two\nlines ').expect(200);
     expect(await texts()).toEqual([' two\nlines ']);
@@ -66,6 +76,12 @@ describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) 
     ['a negative seq', { text: 'a', seq: -1 }, /"seq"/],
     ['a fractional seq', { text: 'a', seq: 1.5 }, /"seq"/],
     ['a string seq', { text: 'a', seq: '1' }, /"seq"/],
+    ['gaps that are not a list', { text: 'ab', gaps: '0,5' }, /"gaps"/],
+    ['fewer gaps than characters', { text: 'abc', gaps: [0, 5] }, /"gaps"/],
+    ['more gaps than characters (an astral character is one)', { text: '😀', gaps: [0, 5] }, /"gaps"/],
+    ['a negative gap', { text: 'ab', gaps: [0, -1] }, /"gaps"/],
+    ['a fractional gap', { text: 'ab', gaps: [0, 1.5] }, /"gaps"/],
+    ['a gap over GAP_MAX_MS', { text: 'ab', gaps: [0, GAP_MAX_MS + 1] }, /"gaps"/],
   ])('answers 400 for %s and appends nothing', async (_, body, message) => {
     const res = await send().send(body).expect(400);
     expect(res.body.error).toMatch(message);
@@ -82,15 +98,15 @@ describe.each(storeFactories)('POST /rooms/:room/send ($name store)', (factory) 
     await send().expect(400);
   });
 
-  it('answers 413 for a body over 16 KiB', async () => {
-    const res = await send().set('Content-Type', 'text/plain').send('x'.repeat(16 * 1024 + 1)).expect(413);
-    expect(res.body.error).toMatch(/larger than 16384 bytes/);
+  it('answers 413 for a body over BODY_LIMIT_BYTES', async () => {
+    const res = await send().set('Content-Type', 'text/plain').send('x'.repeat(BODY_LIMIT_BYTES + 1)).expect(413);
+    expect(res.body.error).toBe(`The request body is larger than ${BODY_LIMIT_BYTES} bytes.`);
   });
 
-  it('answers 413 for a chunked body that grows past 16 KiB', async () => {
+  it('answers 413 for a chunked body that grows past BODY_LIMIT_BYTES', async () => {
     const req = send().set('Content-Type', 'text/plain').set('Transfer-Encoding', 'chunked');
-    req.write('x'.repeat(10_000));
-    req.write('x'.repeat(10_000));
+    req.write('x'.repeat(BODY_LIMIT_BYTES / 2));
+    req.write('x'.repeat(BODY_LIMIT_BYTES / 2 + 1));
     const res = await req;
     expect(res.status).toBe(413);
     expect(await texts()).toEqual([]);

@@ -51,10 +51,12 @@ end
 
 local function save(o, seat) redis.call('HSET', o.sk, seat.id, cjson.encode(seat)) end
 
-local function append(o, kind, seat, text, image)
+-- 'gaps' is the send's cadence as a JSON array, or nil.
+local function append(o, kind, seat, text, image, gaps)
   o.seq = redis.call('HINCRBY', o.rk, 'seq', 1)
   local event = { id = o.epoch .. '.' .. o.seq, type = kind, from = seat.id, name = seat.n, at = NOW, expiresAt = NOW + TTL }
   if text then event.text = text end
+  if gaps then event.gaps = cjson.decode(gaps) end
   if image then event.image = image end
   redis.call('ZADD', o.ek, o.seq, cjson.encode(event))
   -- The log dies with its newest event.

@@ -100,8 +100,9 @@ return done(o, { 'ok', seat.id, seat.n })
 `);
 
 /**
- * ARGV 7..16: room, token hash, text, seq ('' for none), max live events, the text's length in
- * characters, chars/s, chars burst, sends/s, sends burst. {'ok', id}, {'rate-limited', waitMs} or {error}.
+ * ARGV 7..17: room, token hash, text, seq ('' for none), max live events, the text's length in
+ * characters, chars/s, chars burst, sends/s, sends burst, gaps as JSON ('' for none; never an
+ * empty list, which cjson would turn into {}). {'ok', id}, {'rate-limited', waitMs} or {error}.
  * The allowance arithmetic is send-allowance.ts's takeSend; the seat keeps it as ac, as, at.
  */
 export const sendScript = seatedScript(`
@@ -120,7 +121,9 @@ if seat.u < NOW + PRESENCE then
   index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
   o.dirty = true
 end
-local id = append(o, 'text', seat, ARGV[9])
+local gaps = nil
+if ARGV[17] ~= '' then gaps = ARGV[17] end
+local id = append(o, 'text', seat, ARGV[9], nil, gaps)
 if ARGV[10] ~= '' then seat.q = ARGV[10] end
 seat.e = id
 save(o, seat)
