@@ -1,4 +1,4 @@
-import { TEXT_MAX_CHARS } from '../../server/protocol.js';
+import { GAP_MAX_MS, TEXT_MAX_CHARS } from '../../server/protocol.js';
 import type { ApiClient } from './api-client.js';
 import type { Io } from './io.js';
 import { Retry } from './retry.js';
@@ -41,7 +41,9 @@ export class Sender {
   #pending = '';
   // When each UTF-16 unit of #pending was typed (both units of a surrogate pair share one push, so one time).
   #pendingAt: number[] = [];
-  #batch: { text: string; seq: number; typedAt: number[] } | undefined;
+  #batch: Batch | undefined;
+  // When the last character handed to a batch was typed: the first gap of the next batch counts from it.
+  #lastTypedAt: number | undefined;
   // Starts at 1: every seq of a fresh participant is then unambiguously new.
   #nextSeq = 1;
   readonly #retry: Retry;
@@ -86,7 +88,7 @@ export class Sender {
       }
       this.#batch ??= this.#takeBatch();
       this.#state = 'sending';
-      const result = await api.send(room, seat.token(), { text: this.#batch.text, seq: this.#batch.seq });
+      const result = await api.send(room, seat.token(), { text: this.#batch.text, seq: this.#batch.seq, gaps: gapsOf(this.#batch) });
       if (this.#isStopped()) return;
       if (result.ok) {
         this.#batch = undefined;
@@ -114,14 +116,17 @@ export class Sender {
     if (!this.#isStopped()) this.#state = 'idle';
   }
 
-  #takeBatch(): { text: string; seq: number; typedAt: number[] } {
+  #takeBatch(): Batch {
     // TEXT_MAX_CHARS counts code points; as many UTF-16 units are never more code points.
     let end = Math.min(this.#pending.length, TEXT_MAX_CHARS);
     // Never split a surrogate pair: half an emoji is not a character.
     if (end < this.#pending.length && isHighSurrogate(this.#pending.charCodeAt(end - 1))) end -= 1;
     const text = this.#pending.slice(0, end);
     this.#pending = this.#pending.slice(end);
-    return { text, seq: this.#nextSeq++, typedAt: this.#pendingAt.splice(0, end) };
+    const typedAt = this.#pendingAt.splice(0, end);
+    const batch = { text, seq: this.#nextSeq++, typedAt, previousTypedAt: this.#lastTypedAt };
+    this.#lastTypedAt = typedAt[typedAt.length - 1];
+    return batch;
   }
 
   /**
@@ -155,6 +160,29 @@ export class Sender {
     this.stop();
     this.#options.onEnd(reason);
   }
+}
+
+interface Batch {
+  text: string;
+  seq: number;
+  /** When each UTF-16 unit of `text` was typed. */
+  typedAt: number[];
+  /** When the character before the batch was typed, if one was. */
+  previousTypedAt: number | undefined;
+}
+
+/** The batch's cadence (SendRequest.gaps): per code point, ms since the character before it. */
+function gapsOf(batch: Batch): number[] {
+  const gaps: number[] = [];
+  let previous = batch.previousTypedAt;
+  let unit = 0;
+  for (const ch of batch.text) {
+    const at = batch.typedAt[unit]!;
+    gaps.push(previous === undefined ? 0 : Math.min(GAP_MAX_MS, Math.max(0, Math.round(at - previous))));
+    previous = at;
+    unit += ch.length;
+  }
+  return gaps;
 }
 
 /** How many leading entries of an ascending list are below `cutoff`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../client/core/api-client.js';
 import { Sender, STALE_TEXT_MS } from '../../client/core/sender.js';
+import { GAP_MAX_MS } from '../../server/protocol.js';
 import type { RenewOutcome, TokenSource } from '../../client/core/session.js';
 import { FakeIo, flush } from './fake-io.js';
 
@@ -40,8 +41,35 @@ describe('Sender#push', () => {
     sender.push('h');
     await flush();
     const send = io.only('/send');
-    expect(send.body).toEqual({ text: 'h', seq: 1 });
+    expect(send.body).toMatchObject({ text: 'h', seq: 1, gaps: [0] });
     expect(send.headers.authorization).toBe('Bearer t1');
+  });
+
+  it('sends each batch\'s cadence: ms between its characters, the first counted from the batch before', async () => {
+    const { io, sender } = setup();
+    sender.push('h');
+    await flush();
+    await io.advance(100);
+    sender.push('e');
+    await io.advance(50);
+    sender.push('😀');
+    await io.advance(30);
+    // A paste: both characters typed at one moment.
+    sender.push('lo');
+    io.only('/send').respond(200, { id: 'x.1' });
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: 'e😀lo', seq: 2, gaps: [100, 50, 30, 0] });
+  });
+
+  it('sends a pause longer than GAP_MAX_MS as GAP_MAX_MS', async () => {
+    const { io, sender } = setup();
+    sender.push('a');
+    await flush();
+    io.only('/send').respond(200, { id: 'x.1' });
+    await io.advance(GAP_MAX_MS * 3);
+    sender.push('b');
+    await flush();
+    expect(io.only('/send').body).toEqual({ text: 'b', seq: 2, gaps: [GAP_MAX_MS] });
   });
 
   it('keeps one send in flight and batches what is typed meanwhile', async () => {
@@ -55,7 +83,7 @@ describe('Sender#push', () => {
     expect(io.open('/send')).toHaveLength(1);
     io.only('/send').respond(200, { id: 'x.1' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'ello', seq: 2 });
+    expect(io.only('/send').body).toMatchObject({ text: 'ello', seq: 2 });
   });
 
   it('retries a failed batch with the same seq and text, plus nothing new', async () => {
@@ -67,22 +95,22 @@ describe('Sender#push', () => {
     sender.push('c');
     expect(sender.state).toBe('backoff');
     await io.advance(5000);
-    expect(io.only('/send').body).toEqual({ text: 'ab', seq: 1 });
+    expect(io.only('/send').body).toMatchObject({ text: 'ab', seq: 1 });
     io.only('/send').respond(503, { error: 'busy' });
     await io.advance(5000);
-    expect(io.only('/send').body).toEqual({ text: 'ab', seq: 1 });
+    expect(io.only('/send').body).toMatchObject({ text: 'ab', seq: 1 });
     io.only('/send').respond(200, { id: 'x.1' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'c', seq: 2 });
+    expect(io.only('/send').body).toMatchObject({ text: 'c', seq: 2 });
     io.only('/send').respond(200, { id: 'x.2' });
     await flush();
     expect(sender.state).toBe('idle');
     const texts = io.requests.filter((r) => r.url.endsWith('/send')).map((r) => r.body);
     expect(texts).toEqual([
-      { text: 'ab', seq: 1 },
-      { text: 'ab', seq: 1 },
-      { text: 'ab', seq: 1 },
-      { text: 'c', seq: 2 },
+      { text: 'ab', seq: 1, gaps: [0, 0] },
+      { text: 'ab', seq: 1, gaps: [0, 0] },
+      { text: 'ab', seq: 1, gaps: [0, 0] },
+      { text: 'c', seq: 2, gaps: [0] },
     ]);
   });
 
@@ -118,7 +146,7 @@ describe('Sender#push', () => {
     await flush();
     const retry = io.only('/send');
     expect(retry.headers.authorization).toBe('Bearer t2');
-    expect(retry.body).toEqual({ text: 'hi', seq: 1 });
+    expect(retry.body).toMatchObject({ text: 'hi', seq: 1 });
   });
 
   it('stops and reports when the room vanished', async () => {
@@ -142,7 +170,7 @@ describe('Sender#push', () => {
     await flush();
     // The display is told how much was lost, so the typist is not left thinking it arrived.
     expect(refused).toEqual([3]);
-    expect(io.only('/send').body).toEqual({ text: 'd', seq: 2 });
+    expect(io.only('/send').body).toMatchObject({ text: 'd', seq: 2 });
   });
 
   it('splits a long paste into 1000-character sends without halving an emoji', async () => {
@@ -152,7 +180,7 @@ describe('Sender#push', () => {
     expect((io.only('/send').body as { text: string }).text).toBe('a'.repeat(999));
     io.only('/send').respond(200, { id: 'x' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: '😀b', seq: 2 });
+    expect(io.only('/send').body).toMatchObject({ text: '😀b', seq: 2 });
   });
 
   it('releases its backoff timer when stopped', async () => {
@@ -186,7 +214,7 @@ describe('Sender after an outage', () => {
     await failUntil(() => stale.length > 0);
     expect(stale).toEqual([4]);
     while (io.open('/send').length === 0) await io.advance(100);
-    expect(io.only('/send').body).toEqual({ text: 'new', seq: 2 });
+    expect(io.only('/send').body).toMatchObject({ text: 'new', seq: 2 });
   });
 
   it('drops a batch whose every character is stale and clears the backlog', async () => {
@@ -209,7 +237,7 @@ describe('Sender after an outage', () => {
     await flush();
     io.only('/send').fail();
     await io.advance(1000);
-    expect(io.only('/send').body).toEqual({ text: 'blip', seq: 1 });
+    expect(io.only('/send').body).toMatchObject({ text: 'blip', seq: 1 });
     expect(stale).toEqual([]);
   });
 });
