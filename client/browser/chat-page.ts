@@ -5,6 +5,7 @@ import type { ImageIo } from '../core/image-client.js';
 import { Poller, type ConnectionState } from '../core/poller.js';
 import { Sender } from '../core/sender.js';
 import { Session } from '../core/session.js';
+import { TypingReplay } from '../core/typing-replay.js';
 import { ChatView } from './chat-view.js';
 import { ImageShare } from './image-share.js';
 import { fullView, vanishedView } from './end-views.js';
@@ -79,6 +80,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
   let pollerState: ConnectionState = 'connected';
   let senderStalled = false;
   const feed = new EventFeed((id) => session.isOwn(id));
+  const replay = new TypingReplay(io, (happenings) => view.show(happenings));
   const view = new ChatView({
     doc,
     timers: io,
@@ -111,7 +113,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     cursor: join.cursor,
     holdMs: join.holdMs,
     onEvents: (events) => {
-      view.show(feed.apply(events, io.now()));
+      replay.apply(feed.apply(events, io.now()));
       images.show(events);
     },
     onConnection: (state) => {
@@ -160,6 +162,7 @@ function runConversation(env: PageEnv, api: ApiClient, session: Session, join: J
     ended = true;
     poller.stop();
     sender.stop();
+    replay.clear();
     images.stop();
     session.end();
     doc.removeEventListener('visibilitychange', postPresence);

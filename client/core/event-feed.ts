@@ -2,7 +2,7 @@ import type { ChatEvent, ParticipantInfo } from '../../server/protocol.js';
 
 /** What a display shows; own echoes and repeats never become a Happening. */
 export type Happening =
-  | { type: 'text'; from: string; name: string; text: string }
+  | { type: 'text'; from: string; name: string; text: string; gaps?: readonly number[] }
   | { type: 'joined'; participant: ParticipantInfo }
   | { type: 'left'; participant: ParticipantInfo }
   | { type: 'away'; participant: ParticipantInfo }
@@ -54,7 +54,7 @@ export class EventFeed {
         if (!event.text) return undefined;
         // Text from someone whose join expired before we arrived: they are here all the same.
         this.#others.set(event.from, participant);
-        return { type: 'text', from: event.from, name: event.name, text: event.text };
+        return { type: 'text', from: event.from, name: event.name, text: event.text, ...(event.gaps ? { gaps: event.gaps } : {}) };
       case 'join':
         if (this.#others.has(event.from)) return undefined;
         this.#others.set(event.from, participant);

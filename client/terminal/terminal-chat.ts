@@ -1,6 +1,7 @@
 import type { JoinResponse } from '../../server/protocol.js';
 import type { ApiClient } from '../core/api-client.js';
 import { EventFeed } from '../core/event-feed.js';
+import { TypingReplay } from '../core/typing-replay.js';
 import { sleep, type Io, type TimerHandle } from '../core/io.js';
 import { Poller, type ConnectionState } from '../core/poller.js';
 import { Sender } from '../core/sender.js';
@@ -46,6 +47,7 @@ export class TerminalChat {
   readonly #options: TerminalChatOptions;
   readonly #model: ScreenModel;
   readonly #feed: EventFeed;
+  readonly #replay: TypingReplay;
   readonly #poller: Poller;
   readonly #sender: Sender;
 
@@ -57,6 +59,10 @@ export class TerminalChat {
     });
     this.#model = new ScreenModel(join.name, roomUrl);
     this.#feed = new EventFeed((id) => session.isOwn(id));
+    this.#replay = new TypingReplay(io, (happenings) => {
+      this.#model.apply(happenings, io.now());
+      this.#draw();
+    });
     this.#sender = new Sender({
       io,
       api,
@@ -76,8 +82,7 @@ export class TerminalChat {
       cursor: join.cursor,
       holdMs: join.holdMs,
       onEvents: (events) => {
-        this.#model.apply(this.#feed.apply(events, io.now()), io.now());
-        this.#draw();
+        this.#replay.apply(this.#feed.apply(events, io.now()));
       },
       onConnection: (state) => {
         this.#pollerConnection = state;
@@ -166,6 +171,7 @@ export class TerminalChat {
   #stopLoops(): void {
     this.#poller.stop();
     this.#sender.stop();
+    this.#replay.clear();
   }
 
   #cancelRedraw(): void {

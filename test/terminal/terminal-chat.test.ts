@@ -92,12 +92,12 @@ describe('TerminalChat', () => {
     const { terminal, io } = await setup();
     terminal.press('h');
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'h', seq: 1 });
+    expect(io.only('/send').body).toEqual({ text: 'h', seq: 1, gaps: [0] });
     terminal.press('i\r\u007f');
     expect(terminal.screen()).toContain('Ann (you)\n  hi\n');
     io.only('/send').respond(200, { id: 'e.2' });
     await flush();
-    expect(io.only('/send').body).toEqual({ text: 'i\n', seq: 2 });
+    expect(io.only('/send').body).toEqual({ text: 'i\n', seq: 2, gaps: [0, 0] });
   });
 
   it("shows others' text, then redraws it away on its own once it has faded", async () => {
@@ -109,6 +109,17 @@ describe('TerminalChat', () => {
     await io.advance(LINGER_MS + FADE_MS);
     expect(terminal.frames.length).toBeGreaterThan(frames);
     expect(terminal.screen()).not.toContain('psst');
+  });
+
+  it("replays others' text at the cadence it was typed", async () => {
+    const { terminal, io } = await setup();
+    io.only('/poll').respond(200, { events: [{ ...textEvent('e.1', 'hey'), gaps: [0, 150, 150] }], cursor: 'e.1' });
+    await flush();
+    expect(terminal.screen()).toContain('\n  h\n');
+    await io.advance(150);
+    expect(terminal.screen()).toContain('\n  he\n');
+    await io.advance(150);
+    expect(terminal.screen()).toContain('\n  hey\n');
   });
 
   it('redraws at the new size on resize', async () => {
