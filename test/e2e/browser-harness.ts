@@ -212,19 +212,27 @@ export async function untilOtherLane(page: Page, expected: { is?: string; endsWi
  */
 export async function recordArrivals(page: Page): Promise<() => Promise<string>> {
   await page.evaluate(() => {
+    // One entry per observer callback: what one write to the lanes added.
     const got: string[] = [];
     Object.defineProperty(window, '__arrived', { value: got, configurable: true });
     new MutationObserver((records) => {
+      let piece = '';
       for (const record of records) {
         // By the lane it went into: a long paste's first characters may already have been trimmed away.
         if (!(record.target instanceof HTMLElement) || !record.target.closest('.others')) continue;
         for (const node of record.addedNodes) {
-          if (node instanceof HTMLElement && node.classList.contains('ch')) got.push(node.textContent ?? '');
+          if (node instanceof HTMLElement && node.classList.contains('ch')) piece += node.textContent ?? '';
         }
       }
+      if (piece !== '') got.push(piece);
     }).observe(document.body, { childList: true, subtree: true });
   });
-  return () => page.evaluate(() => ((window as unknown as { __arrived: string[] }).__arrived ?? []).join(''));
+  return async () => (await arrivedPieces(page)).join('');
+}
+
+/** What recordArrivals saw, piece by piece as the page wrote it (a paste shown at once is one piece). */
+export function arrivedPieces(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...((window as unknown as { __arrived?: string[] }).__arrived ?? [])]);
 }
 
 /** Types `text` as one insertion (what a paste does): one beforeinput/input pair in a real editing command. */
