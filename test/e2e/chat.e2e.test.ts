@@ -3,6 +3,9 @@ import { FADE_MS, LINGER_MS } from '../../client/browser/lane-board.js';
 import { PHRASE_PAUSE_MS, SPOKEN_LINE_MS } from '../../client/browser/speech-log.js';
 import {
   BROWSERS,
+  closeChecked,
+  e2eSuite,
+  goOffline,
   joinAs,
   launchBrowser,
   newRoom,
@@ -10,9 +13,6 @@ import {
   otherLane,
   ownLane,
   setHidden,
-  closeChecked,
-  e2eSuite,
-  goOffline,
   untilOtherLane,
   untilText,
   type ChatPage,

@@ -2,17 +2,17 @@ import type { Page, SerializedAXNode } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { STALE_TEXT_MS } from '../../client/core/sender.js';
 import {
+  arrivedPieces,
   BROWSERS,
+  closeChecked,
+  e2eSuite,
+  goOffline,
   joinAs,
   newRoom,
   openPage,
   otherLane,
   paste,
   recordArrivals,
-  arrivedPieces,
-  closeChecked,
-  e2eSuite,
-  goOffline,
   untilOtherLane,
   untilText,
   type ChatPage,
