@@ -13,6 +13,8 @@ export interface RegistryOptions {
   now: () => number;
   ttlMs: number;
   presenceTimeoutMs: number;
+  /** No poll in flight this long after a poll ended: `unstable` (UNSTABLE_AFTER_MS); never when absent. */
+  unstableAfterMs?: number;
   roomIdleMs: number;
   maxEventsPerRoom: number;
   maxRooms: number;
@@ -128,6 +130,8 @@ export class RoomRegistry {
       state: 'here',
       leaseId: undefined,
       presentUntil: now + this.options.presenceTimeoutMs,
+      connection: 'steady',
+      unstableAt: undefined,
       allowance: this.options.sendRate && fullAllowance(this.options.sendRate, now),
       joinKey: key,
       joinKeyUntil: now + (this.options.joinKeyWindowMs ?? DEFAULT_JOIN_KEY_WINDOW_MS),

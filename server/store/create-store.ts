@@ -16,6 +16,7 @@ export function storeOptions(config: Config, now: () => number, imageBudget = ne
     now,
     ttlMs: config.messageTtlMs,
     presenceTimeoutMs: config.presenceTimeoutMs,
+    unstableAfterMs: config.unstableAfterMs,
     roomIdleMs: config.roomIdleMs,
     maxEventsPerRoom: config.roomMaxEvents,
     maxRooms: config.maxRooms,
