@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       messageTtlMs: 10_000,
       pollHoldMs: 25_000,
       presenceTimeoutMs: 15_000,
+      unstableAfterMs: 4_000,
       roomIdleMs: 3_600_000,
       roomCapacity: 2,
       roomMaxCapacity: 8,
