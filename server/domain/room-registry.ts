@@ -34,9 +34,13 @@ export class RoomRegistry {
   constructor(private readonly options: RegistryOptions) {
     this.randomId = options.randomId ?? randomId;
     this.expiry = new RoomExpiry(options.roomIdleMs);
-    this.presence = new SeatPresence(this.expiry, options.presenceTimeoutMs);
+    this.presence = new SeatPresence(this.expiry, options.presenceTimeoutMs, options.unstableAfterMs ?? Infinity, (seat, state, now) => {
+      // Like `leave`, connection news is not refused when the buffer is full: a seat makes at most two per UNSTABLE_AFTER_MS.
+      this.append(seat.room, { type: state, from: seat.id, name: seat.name }, now);
+    });
     this.expiryActions = {
       unseat: (seat, now) => this.unseat(seat, now),
+      turnUnstable: (seat, now) => this.presence.turnUnstable(seat, now),
       deleteRoom: (room) => this.deleteRoom(room),
       eventsExpired: (room, now) => this.releaseImages(room, now),
       isLive: (room) => this.rooms.get(room.id) === room,

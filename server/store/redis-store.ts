@@ -197,7 +197,8 @@ export class RedisStore implements RoomStore {
 
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
     // Never rejects: a lease that cannot be shortened simply runs its course.
-    await this.run(scripts.closePollScript, room, participant, leaseId).catch(() => {});
+    const unstableAfterMs = this.options.unstableAfterMs ?? '';
+    await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs).catch(() => {});
   }
 
   /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
