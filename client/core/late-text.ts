@@ -26,6 +26,8 @@ export class LateText {
   readonly #unstable = new Set<string>();
   /** Participant -> `at` of their last `steady`, until their first text after it. */
   readonly #steadiedAt = new Map<string, number>();
+  /** Participants whose held-back text already came while they were unstable: their steady needs no grace. */
+  readonly #flushed = new Set<string>();
 
   /** Reads one event (every event, own ones included, in order); true when it is late text. */
   observe(event: ChatEvent, now: number): boolean {
@@ -35,14 +37,16 @@ export class LateText {
       case 'unstable':
         this.#unstable.add(event.from);
         this.#steadiedAt.delete(event.from);
+        this.#flushed.delete(event.from);
         return false;
       case 'steady':
         this.#unstable.delete(event.from);
-        this.#steadiedAt.set(event.from, event.at);
+        if (!this.#flushed.delete(event.from)) this.#steadiedAt.set(event.from, event.at);
         return false;
       case 'leave':
         this.#unstable.delete(event.from);
         this.#steadiedAt.delete(event.from);
+        this.#flushed.delete(event.from);
         return false;
       case 'text':
         return this.#isLate(event, lagMs);
@@ -59,7 +63,10 @@ export class LateText {
   #isLate(event: ChatEvent, lagMs: number): boolean {
     const steadiedAt = this.#steadiedAt.get(event.from);
     this.#steadiedAt.delete(event.from);
-    if (this.#unstable.has(event.from)) return true;
+    if (this.#unstable.has(event.from)) {
+      this.#flushed.add(event.from);
+      return true;
+    }
     if (steadiedAt !== undefined && event.at - steadiedAt <= BACKLOG_AFTER_STEADY_MS) return true;
     return lagMs - this.#liveLagMs > LATE_AFTER_MS;
   }

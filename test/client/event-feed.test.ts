@@ -59,8 +59,18 @@ describe('EventFeed#apply and partner state', () => {
     const late = (events: ChatEvent[], now: number) => feed.apply(events, now).filter((h) => h.type === 'text').map((h) => h.type === 'text' && h.late === true);
     expect(late([ev('text', 'bo', { text: 'live', at: 1_000 })], 1_000)).toEqual([false]);
     expect(late([ev('unstable', 'bo', { at: 5_000 }), ev('text', 'bo', { text: 'held back', at: 6_000 })], 6_000)).toEqual([true]);
-    expect(late([ev('steady', 'bo', { at: 7_000 }), ev('text', 'bo', { text: 'backlog', at: 8_000 })], 8_000)).toEqual([true]);
-    expect(late([ev('text', 'bo', { text: 'live again', at: 9_000 })], 9_000)).toEqual([false]);
+    // A second outage whose held-back text comes only after the poll that steadied Bo.
+    expect(late([ev('steady', 'bo', { at: 7_000 }), ev('unstable', 'bo', { at: 12_000 }), ev('steady', 'bo', { at: 14_000 })], 14_000)).toEqual([]);
+    expect(late([ev('text', 'bo', { text: 'backlog', at: 15_000 })], 15_000)).toEqual([true]);
+    expect(late([ev('text', 'bo', { text: 'live again', at: 16_000 })], 16_000)).toEqual([false]);
+  });
+
+  it('gives no grace after steady when the held-back text already came while unstable, so live typing after it is live', () => {
+    const feed = new EventFeed(() => false);
+    feed.seed([{ id: 'bo', name: 'Bo' }]);
+    const late = (events: ChatEvent[], now: number) => feed.apply(events, now).filter((h) => h.type === 'text').map((h) => h.type === 'text' && h.late === true);
+    expect(late([ev('unstable', 'bo', { at: 5_000 }), ev('text', 'bo', { text: 'held back', at: 6_000 })], 6_000)).toEqual([true]);
+    expect(late([ev('steady', 'bo', { at: 6_100 }), ev('text', 'bo', { text: 'live', at: 6_500 })], 6_500)).toEqual([false]);
   });
 
   it('marks text that reaches us LATE_AFTER_MS later than the freshest event did, whatever the clocks\' skew', () => {
