@@ -7,7 +7,7 @@ export interface Judged {
 }
 
 /** The valid tries of one server; only these are ever quoted. */
-export function validOf<T extends Judged>(runs: T[], server: string): T[] {
+function validOf<T extends Judged>(runs: T[], server: string): T[] {
   return runs.filter((r) => r.server === server && r.validity.valid);
 }
 

@@ -105,11 +105,11 @@ function validity<T extends Judged>(runs: T[], server: string): string {
   return `${valid} / ${all.length}${valid === 0 ? ' ⚠ no valid run' : ''}`;
 }
 
-export function fmt(value: number, decimals: number): string {
+function fmt(value: number, decimals: number): string {
   return Number.isNaN(value) ? '–' : round(value, decimals).toLocaleString('en-US', { maximumFractionDigits: decimals });
 }
 
-export function fmtRatio(value: number | undefined): string {
+function fmtRatio(value: number | undefined): string {
   return value === undefined ? '–' : `${round(value, 2)}×`;
 }
 

@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorTally } from '../bench-client.js';
 import { waitFor } from '../concurrency.js';
 import type { Contender } from '../contenders.js';
-import { GeneratorMonitor, type GeneratorReport } from '../generator-monitor.js';
-import { MachineLoadMonitor, type MachineLoad } from '../machine-load.js';
-import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
 import { DeliveryLog } from '../typist.js';
-import { judge, type Validity } from '../validity.js';
+import { clientOutcome, openWindow, runLabel, withClient, type ClientOutcome, type RunLabel, type RunStart } from './measured-run.js';
 import { openRooms } from './rooms.js';
 
 export interface IdlePollsWorkload {
@@ -23,12 +19,7 @@ export interface IdlePollsWorkload {
   settleMs: number;
 }
 
-export interface IdlePollsResult {
-  workload: string;
-  run: number;
-  /** 1 for the first try of this run; more when earlier tries were invalid. */
-  attempt: number;
-  server: string;
+export interface IdlePollsResult extends RunLabel, ClientOutcome {
   heldPolls: number;
   rssIdleMb: number;
   rssHeldMb: number;
@@ -37,43 +28,29 @@ export interface IdlePollsResult {
   wakeDeliveredPct: number;
   wakeLatencyMs: Summary;
   duplicates: number;
-  errors: number;
-  errorKinds: Record<string, number>;
-  generator: GeneratorReport;
-  machine: MachineLoad;
-  validity: Validity;
 }
 
 const WAKE_TIMEOUT_MS = 5_000;
 
 /** Many held polls and nothing typed: what a held poll costs, then how fast one key wakes one. */
-export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload, start: StartOptions & { run: number; attempt: number }): Promise<IdlePollsResult> {
-  const server = await ServerProcess.start(contender.spec, start);
-  const errors = new ErrorTally();
-  const client = contender.client(server.url, errors);
-  try {
+export function runIdlePolls(contender: Contender, load: IdlePollsWorkload, start: RunStart): Promise<IdlePollsResult> {
+  return withClient(contender, start, async ({ server, client, errors }) => {
     await sleep(load.settleMs);
     const idle = await server.memory();
     const log = new DeliveryLog(errors);
     const rooms = await openRooms(client, load.rooms, log);
     // Watched from here: the held RSS and the wake both count, and a window of a few
     // milliseconds (the wake alone) is too short for /proc's 10 ms ticks.
-    const monitor = new GeneratorMonitor();
-    const machineLoad = await MachineLoadMonitor.start();
-    const cpuBefore = await server.cpuMs();
+    const closeWindow = await openWindow(server);
     await sleep(load.settleMs);
     const held = await server.memory();
     for (const room of rooms.slice(0, load.wakeRooms)) room.a.press();
     await waitFor(() => log.keysDelivered >= log.keysPressed, WAKE_TIMEOUT_MS);
-    const generator = monitor.stop();
-    const machine = await machineLoad.stop((await server.cpuMs()) - cpuBefore + generator.cpuMs);
+    const window = await closeWindow();
 
     const heldPolls = load.rooms * 2;
     return {
-      workload: load.workload,
-      run: start.run,
-      attempt: start.attempt,
-      server: contender.spec.name,
+      ...runLabel(load.workload, contender, start),
       heldPolls,
       rssIdleMb: idle.rssBytes / 2 ** 20,
       rssHeldMb: held.rssBytes / 2 ** 20,
@@ -82,14 +59,7 @@ export async function runIdlePolls(contender: Contender, load: IdlePollsWorkload
       wakeDeliveredPct: log.keysPressed === 0 ? 0 : (log.keysDelivered / log.keysPressed) * 100,
       wakeLatencyMs: summarize(log.latenciesMs),
       duplicates: log.duplicates,
-      errors: errors.count,
-      errorKinds: errors.toJSON(),
-      generator,
-      machine,
-      validity: judge(generator, machine),
+      ...clientOutcome(errors, window),
     };
-  } finally {
-    await client.close();
-    await server.stop();
-  }
+  });
 }

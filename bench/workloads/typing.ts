@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorTally } from '../bench-client.js';
 import { waitFor } from '../concurrency.js';
 import type { Contender } from '../contenders.js';
-import { GeneratorMonitor, type GeneratorReport } from '../generator-monitor.js';
-import { MachineLoadMonitor, type MachineLoad } from '../machine-load.js';
 import { seededRandom } from '../random.js';
-import { ServerProcess, type StartOptions } from '../server-process.js';
 import { summarize, type Summary } from '../stats.js';
 import { DeliveryLog } from '../typist.js';
-import { judge, type Validity } from '../validity.js';
+import { clientOutcome, openWindow, runLabel, withClient, type ClientOutcome, type RunLabel, type RunStart } from './measured-run.js';
 import { openRooms } from './rooms.js';
 
 export interface TypingWorkload {
@@ -18,12 +14,7 @@ export interface TypingWorkload {
   durationMs: number;
 }
 
-export interface TypingResult {
-  workload: string;
-  run: number;
-  /** 1 for the first try of this run; more when earlier tries were invalid. */
-  attempt: number;
-  server: string;
+export interface TypingResult extends RunLabel, ClientOutcome {
   rooms: number;
   keysPerSecond: number;
   durationS: number;
@@ -34,11 +25,6 @@ export interface TypingResult {
   httpRequestsPerKey: number;
   serverCpuMsPer1kKeys: number;
   serverPeakRssMb: number;
-  errors: number;
-  errorKinds: Record<string, number>;
-  generator: GeneratorReport;
-  machine: MachineLoad;
-  validity: Validity;
 }
 
 // Lets the first polls (which carry the joins) settle before the clock starts.
@@ -47,18 +33,13 @@ const SETTLE_MS = 500;
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /** R rooms × 2 participants typing K keys/s each (Poisson) for a while, on a fresh server. */
-export async function runTyping(contender: Contender, load: TypingWorkload, start: StartOptions & { seed: number; run: number; attempt: number }): Promise<TypingResult> {
-  const server = await ServerProcess.start(contender.spec, start);
-  const errors = new ErrorTally();
-  const client = contender.client(server.url, errors);
-  try {
+export function runTyping(contender: Contender, load: TypingWorkload, start: RunStart & { seed: number }): Promise<TypingResult> {
+  return withClient(contender, start, async ({ server, client, errors }) => {
     const log = new DeliveryLog(errors);
     const rooms = await openRooms(client, load.rooms, log);
     await sleep(SETTLE_MS);
 
-    const monitor = new GeneratorMonitor();
-    const machineLoad = await MachineLoadMonitor.start();
-    const cpuBefore = await server.cpuMs();
+    const closeWindow = await openWindow(server);
     const stopAt = performance.now() + load.durationMs;
     rooms.forEach((room, i) => {
       // Same seeds for both servers: they see the very same key presses.
@@ -67,10 +48,8 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
     });
     await sleep(load.durationMs);
     await waitFor(() => log.keysDelivered >= log.keysPressed, DRAIN_TIMEOUT_MS);
-    const generator = monitor.stop();
-    const cpuMs = (await server.cpuMs()) - cpuBefore;
+    const window = await closeWindow();
     const memory = await server.memory();
-    const machine = await machineLoad.stop(cpuMs + generator.cpuMs);
     for (const room of rooms) {
       room.a.stop();
       room.b.stop();
@@ -78,10 +57,7 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
 
     const keys = log.keysPressed;
     return {
-      workload: load.workload,
-      run: start.run,
-      attempt: start.attempt,
-      server: contender.spec.name,
+      ...runLabel(load.workload, contender, start),
       rooms: load.rooms,
       keysPerSecond: load.keysPerSecond,
       durationS: load.durationMs / 1000,
@@ -89,17 +65,10 @@ export async function runTyping(contender: Contender, load: TypingWorkload, star
       deliveredPct: keys === 0 ? 0 : (log.keysDelivered / keys) * 100,
       duplicates: log.duplicates,
       latencyMs: summarize(log.latenciesMs),
-      httpRequestsPerKey: keys === 0 ? Number.NaN : generator.httpRequests / keys,
-      serverCpuMsPer1kKeys: keys === 0 ? Number.NaN : (cpuMs / keys) * 1000,
+      httpRequestsPerKey: keys === 0 ? Number.NaN : window.generator.httpRequests / keys,
+      serverCpuMsPer1kKeys: keys === 0 ? Number.NaN : (window.serverCpuMs / keys) * 1000,
       serverPeakRssMb: memory.peakRssBytes / 2 ** 20,
-      errors: errors.count,
-      errorKinds: errors.toJSON(),
-      generator,
-      machine,
-      validity: judge(generator, machine),
+      ...clientOutcome(errors, window),
     };
-  } finally {
-    await client.close();
-    await server.stop();
-  }
+  });
 }

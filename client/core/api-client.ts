@@ -8,6 +8,7 @@ import type {
   SendResponse,
 } from '../../server/protocol.js';
 import type { Io } from './io.js';
+import { apiOrigin, httpFailure, jsonOrUndefined, timedFetch } from './timed-fetch.js';
 
 /**
  * Every outcome of a request as a value, never a throw: loops branch on `kind` and
@@ -30,12 +31,12 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** The protocol v1 API (docs/protocol.md) over the injected fetch. */
 export class ApiClient {
   readonly #io: Io;
-  readonly #baseUrl: string;
+  readonly #origin: string;
 
   /** `baseUrl` is '' in the browser (same origin) and `http://host:port` elsewhere. */
   constructor(io: Io, baseUrl = '') {
     this.#io = io;
-    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#origin = apiOrigin(baseUrl);
   }
 
   /** POST /rooms; `capacity` undefined leaves it to the server's ROOM_CAPACITY. */
@@ -75,58 +76,29 @@ export class ApiClient {
    * token rides in a text/plain body, which the protocol accepts for exactly this.
    */
   leaveBeacon(room: string, token: string): { url: string; body: string } {
-    return { url: `${this.#baseUrl}${roomPath(room)}/leave`, body: JSON.stringify({ token }) };
+    return { url: `${this.#origin}${roomPath(room)}/leave`, body: JSON.stringify({ token }) };
   }
 
-  async #request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    options: RequestOptions & { token?: string; body?: unknown },
-  ): Promise<ApiResult<T>> {
-    const controller = new AbortController();
-    const abort = (): void => controller.abort();
-    options.signal?.addEventListener('abort', abort);
-    if (options.signal?.aborted) controller.abort();
-    const timer = this.#io.setTimeout(abort, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  #request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions & { token?: string; body?: unknown }): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      const response = await this.#io.fetch(`${this.#baseUrl}${path}`, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        // No `cache: 'no-store'` here: it is DOM-only (Node's fetch types lack it), and every API
-        // response already carries Cache-Control: no-store, which browsers and proxies obey.
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      const body: unknown = text === '' ? undefined : safeJson(text);
-      if (response.ok) return { ok: true, status: response.status, body: body as T };
-      return { ok: false, kind: 'http', status: response.status, error: errorSentence(body, response.status) };
-    } catch (error) {
-      return { ok: false, kind: 'network', error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.#io.clearTimeout(timer);
-      options.signal?.removeEventListener('abort', abort);
-    }
+    // No `cache: 'no-store'` here: it is DOM-only (Node's fetch types lack it), and every API
+    // response already carries Cache-Control: no-store, which browsers and proxies obey.
+    const request = {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: options.signal,
+    };
+    return timedFetch(this.#io, `${this.#origin}${path}`, request, async (response) => {
+      const body = jsonOrUndefined(await response.text());
+      return response.ok ? { ok: true, status: response.status, body: body as T } : httpFailure(response.status, body);
+    });
   }
 }
 
 function roomPath(room: string): string {
   return `/rooms/${encodeURIComponent(room)}`;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // A proxy's HTML error page: the status code still tells the caller what to do.
-    return undefined;
-  }
-}
-
-function errorSentence(body: unknown, status: number): string {
-  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') return body.error;
-  return `HTTP ${status}`;
 }

@@ -1,6 +1,7 @@
 import type { ImageType, ImageUploadResponse } from '../../server/protocol.js';
 import type { ApiResult } from './api-client.js';
 import type { Io, IoResponse } from './io.js';
+import { apiOrigin, httpFailure, jsonOrUndefined, timedFetch } from './timed-fetch.js';
 
 /** Images come back as bytes, so this client needs a host whose responses can give a Blob. */
 export interface ImageIo extends Io {
@@ -18,11 +19,12 @@ const FETCH_TIMEOUT_MS = 30_000;
  */
 export class ImageClient {
   readonly #io: ImageIo;
-  readonly #baseUrl: string;
+  readonly #origin: string;
 
+  /** `baseUrl` is '' in the browser (same origin) and `http://host:port` elsewhere. */
   constructor(io: ImageIo, baseUrl = '') {
     this.#io = io;
-    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#origin = apiOrigin(baseUrl);
   }
 
   async upload(room: string, token: string, image: Blob, type: ImageType): Promise<ApiResult<ImageUploadResponse>> {
@@ -40,34 +42,16 @@ export class ImageClient {
     return this.#request('GET', `${imagesPath(room)}/${encodeURIComponent(id)}`, token, FETCH_TIMEOUT_MS);
   }
 
-  async #request(method: 'GET' | 'POST', path: string, token: string, timeoutMs: number, upload?: { body: Blob; type: string }): Promise<ApiResult<Blob>> {
-    const controller = new AbortController();
-    const timer = this.#io.setTimeout(() => controller.abort(), timeoutMs);
+  #request(method: 'GET' | 'POST', path: string, token: string, timeoutMs: number, upload?: { body: Blob; type: string }): Promise<ApiResult<Blob>> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (upload) headers['content-type'] = upload.type;
-    try {
-      const response = await this.#io.fetch(`${this.#baseUrl}${path}`, { method, headers, body: upload?.body, signal: controller.signal });
+    return timedFetch(this.#io, `${this.#origin}${path}`, { method, headers, body: upload?.body, timeoutMs }, async (response) => {
       const body = await response.blob();
-      if (response.ok) return { ok: true, status: response.status, body };
-      return { ok: false, kind: 'http', status: response.status, error: await errorSentence(body, response.status) };
-    } catch (error) {
-      return { ok: false, kind: 'network', error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.#io.clearTimeout(timer);
-    }
+      return response.ok ? { ok: true, status: response.status, body } : httpFailure(response.status, jsonOrUndefined(await body.text()));
+    });
   }
 }
 
 function imagesPath(room: string): string {
   return `/rooms/${encodeURIComponent(room)}/images`;
-}
-
-async function errorSentence(body: Blob, status: number): Promise<string> {
-  try {
-    const parsed = JSON.parse(await body.text()) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-  } catch {
-    // A proxy's HTML page: the status says enough.
-  }
-  return `HTTP ${status}`;
 }

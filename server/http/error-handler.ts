@@ -29,14 +29,14 @@ export function roomErrorHeaders(code: RoomErrorCode): Record<string, string> {
  * only from this server's own tables, never from an exception's message, since
  * parsers quote the body they choke on and bodies carry message text.
  */
-export interface ErrorReply {
+interface ErrorReply {
   status: number;
   headers: Record<string, string>;
   body: { error: string };
 }
 
 /** What any failure is answered with; unexpected ones are logged (never their message). */
-export function errorReply(error: unknown, logger: Logger): ErrorReply {
+function errorReply(error: unknown, logger: Logger): ErrorReply {
   const known = error instanceof RoomError ? ROOM_ERRORS[error.code] : error instanceof HttpError ? error : undefined;
   if (known === undefined) {
     // Name and stack frames only: the message line may quote user input.

@@ -5,6 +5,7 @@ import { randomId } from '../domain/random-id.js';
 import { RateLimiter } from '../domain/rate-limiter.js';
 import { readImageBody } from '../images/image-body.js';
 import { checkImage, declaredImageType } from '../images/image-check.js';
+import type { SniffedImage } from '../images/image-sniffer.js';
 import type { ImageUploadResponse } from '../protocol.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { ApiRoutes } from './api-dispatch.js';
@@ -46,16 +47,20 @@ export function createImageRoutes({ config, store, imageBudget, now }: ImageRout
       throw new HttpError(429, `At most ${config.imagesPerMinute} images a minute; wait and try again.`, { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
     }
     const body = await readImageBody(ctx.req, config.imageMaxBytes, imageBudget);
+    let sniffed: SniffedImage;
     try {
-      const sniffed = checkImage(body.data, declared, config.imageMaxPixels);
-      const id = randomId(IMAGE_ID_BYTES);
-      const info = { id, type: sniffed.type, bytes: body.data.byteLength, width: sniffed.width, height: sniffed.height };
-      const shared = await store.shareImage(room, token, { info, data: body.data });
-      ctx.status = 201;
-      ctx.body = { id, expiresAt: shared.expiresAt } satisfies ImageUploadResponse;
+      sniffed = checkImage(body.data, declared, config.imageMaxPixels);
     } finally {
+      // The bytes are handed over here: the memory store takes them from this same budget for
+      // as long as the image lives (Redis holds them itself), so holding them here as well
+      // would count each shared image twice and refuse uploads the budget has room for.
       body.release();
     }
+    const id = randomId(IMAGE_ID_BYTES);
+    const info = { id, type: sniffed.type, bytes: body.data.byteLength, width: sniffed.width, height: sniffed.height };
+    const shared = await store.shareImage(room, token, { info, data: body.data });
+    ctx.status = 201;
+    ctx.body = { id, expiresAt: shared.expiresAt } satisfies ImageUploadResponse;
   }
 
   async function fetchImage(ctx: Context, roomParam: string | undefined, idParam: string | undefined): Promise<void> {

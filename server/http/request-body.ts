@@ -70,7 +70,7 @@ function readText(req: Context['req']): Promise<string | undefined> {
 }
 
 /** JSON or plain text, in UTF-8 (another charset would be read as UTF-8 and mangled). Returns whether it is text. */
-export function checkContentType(header: string): { isText: boolean } {
+function checkContentType(header: string): { isText: boolean } {
   const [type = '', ...params] = header.toLowerCase().split(';').map((part) => part.trim());
   if (type !== 'application/json' && type !== 'text/plain') {
     throw new HttpError(415, 'Send the body as application/json or text/plain.');

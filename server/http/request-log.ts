@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { timeEachRequest } from './request-timing.js';
 import { routeName } from './route-name.js';
 
 /**
@@ -8,17 +9,12 @@ import { routeName } from './route-name.js';
  * write per poll and per send (9 % of the server's CPU under bench workload a).
  */
 export function requestLog(logger: Logger, now: () => number = performance.now.bind(performance)): Middleware {
-  return async function logEachRequest(ctx, next) {
-    const start = now();
-    try {
-      await next();
-    } finally {
-      logger.log('info', 'request', {
-        method: ctx.method,
-        route: routeName(ctx),
-        status: ctx.status,
-        durationMs: Math.round((now() - start) * 10) / 10,
-      });
-    }
-  };
+  return timeEachRequest((ctx, durationMs) => {
+    logger.log('info', 'request', {
+      method: ctx.method,
+      route: routeName(ctx),
+      status: ctx.status,
+      durationMs: Math.round(durationMs * 10) / 10,
+    });
+  }, now);
 }

@@ -25,14 +25,9 @@ export class PrometheusMetrics implements Metrics {
   private readonly heldPolls = this.gauge('phantachat_held_polls', 'Polls held open by this process, waiting for events.');
   private readonly rooms = this.gauge('phantachat_rooms', 'Live rooms in the store.');
   private readonly participants = this.gauge('phantachat_seated_participants', 'Participants seated in live rooms.');
-  private readonly keystrokeCount = new Counter({ name: 'phantachat_keystrokes_total', help: 'Characters accepted by send.', registers: [this.registry] });
-  private readonly sends = new Counter({ name: 'phantachat_sends_total', help: 'Accepted send requests (a retried seq counts again).', registers: [this.registry] });
-  private readonly pollAnswers = new Counter({
-    name: 'phantachat_poll_answers_total',
-    help: 'Held polls settled, by how they ended.',
-    labelNames: ['end'] as const,
-    registers: [this.registry],
-  });
+  private readonly keystrokeCount = this.counter('phantachat_keystrokes_total', 'Characters accepted by send.');
+  private readonly sends = this.counter('phantachat_sends_total', 'Accepted send requests (a retried seq counts again).');
+  private readonly pollAnswers = this.counter('phantachat_poll_answers_total', 'Held polls settled, by how they ended.', ['end']);
   private readonly requests = new Histogram({
     name: 'phantachat_http_request_duration_seconds',
     help: 'HTTP requests by route pattern and status class.',
@@ -40,12 +35,7 @@ export class PrometheusMetrics implements Metrics {
     buckets: REQUEST_BUCKETS_S,
     registers: [this.registry],
   });
-  private readonly storeErrors = new Counter({
-    name: 'phantachat_store_errors_total',
-    help: 'Store calls that failed on the backend side (Redis unreachable, script error).',
-    labelNames: ['operation'] as const,
-    registers: [this.registry],
-  });
+  private readonly storeErrors = this.counter('phantachat_store_errors_total', 'Store calls that failed on the backend side (Redis unreachable, script error).', ['operation']);
   private readonly redisRoundTrips = new Histogram({
     name: 'phantachat_redis_round_trip_seconds',
     help: 'Time from sending a Redis script to its answer.',
@@ -100,5 +90,9 @@ export class PrometheusMetrics implements Metrics {
 
   private gauge(name: string, help: string): Gauge {
     return new Gauge({ name, help, registers: [this.registry] });
+  }
+
+  private counter<Label extends string = never>(name: string, help: string, labelNames: readonly Label[] = []): Counter<Label> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { timeEachRequest } from '../http/request-timing.js';
 import { routeName } from '../http/route-name.js';
 import type { Metrics } from './metrics.js';
 
@@ -8,12 +9,5 @@ import type { Metrics } from './metrics.js';
  * error funnel and every other middleware.
  */
 export function requestMetrics(metrics: Metrics, now: () => number = performance.now.bind(performance)): Middleware {
-  return async function measureEachRequest(ctx, next) {
-    const start = now();
-    try {
-      await next();
-    } finally {
-      metrics.requestEnded(ctx.method, routeName(ctx), ctx.status, now() - start);
-    }
-  };
+  return timeEachRequest((ctx, durationMs) => metrics.requestEnded(ctx.method, routeName(ctx), ctx.status, durationMs), now);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 
 const run = promisify(execFile);
@@ -47,13 +48,6 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A room of two, both seated, with a poll of Bob's held open. */
 async function heldPoll(base: string) {
@@ -142,7 +136,7 @@ describe('the production tree, built the Dockerfile\'s way', () => {
     expect(await server.exited).toEqual(expectedExit);
     expect(Date.now() - signalled).toBeLessThan(10_000);
     // Its stdout closed with it; an orphan is reaped by init a moment later.
-    await until(() => !groupAlive(server!.child.pid!), 2_000);
+    await until(() => !groupAlive(server!.child.pid!), 'the process group to be gone', 2_000);
     expect(server.lines.some((line) => line.includes('"event":"stopping"'))).toBe(true);
     expect(server.lines.find((line) => line.includes('"event":"shutdown"'))).toMatch(/"heldPolls":2,/);
   }, 60_000);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket, readAll, until } from '../support/raw-socket.js';
+import { openSocket, readAll } from '../support/raw-socket.js';
+import { until } from '../support/until.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
 
 // Issue 9, second row: 1,000 clients polling a room of 2,000 long emoji texts with wait=0 and
@@ -65,7 +66,7 @@ describe('slow readers of the largest answers (a real server process)', () => {
       socket.write(poll.repeat(100));
     }
     const cuts = () => server.lines.filter((line) => line.includes('"event":"write deadline"')).length;
-    await until(() => cuts() >= 3, 8_000, 'three write-deadline cuts');
+    await until(() => cuts() >= 3, 'three write-deadline cuts', 8_000);
     const health = await openSocket(server.url, '127.0.0.1');
     const answer = readAll(health);
     health.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');

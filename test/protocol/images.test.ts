@@ -4,9 +4,13 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
 import { ByteBudget } from '../../server/domain/byte-budget.js';
+import { storeOptions } from '../../server/store/create-store.js';
+import { MemoryStore } from '../../server/store/memory-store.js';
 import type { ChatEvent, JoinResponse } from '../../server/protocol.js';
 import { bearer, createHarness, type Harness } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { gif, jpeg, png, pngOfSize, SVG, webp } from '../support/images.js';
 import { storeFactories } from '../support/stores.js';
 
@@ -198,6 +202,26 @@ describe.each(storeFactories)('image rates and process budget ($name store)', (f
     imageBudget.give(h.config.processImageBytes - bytes.length + 1);
     await api.post(`/rooms/${room}/images`).set(...bearer(ann.token)).set('Content-Type', 'image/png').send(bytes).expect(201);
     expect(imageBudget.used).toBe(0); // the upload's own hold is given back once it is answered
+  });
+});
+
+describe('an upload and the memory store sharing one PROCESS_IMAGE_BYTES budget, as in server/main.ts', () => {
+  it('counts a shared image once: uploads fill the budget with live images, then are refused before being read', async () => {
+    const config = loadConfig({ ROOM_SALT: 'test-salt-0123', IMAGE_MAX_BYTES: '3000', PROCESS_IMAGE_BYTES: '6000', ROOM_IMAGE_BYTES: '100000' });
+    const clock = new ManualClock();
+    const imageBudget = new ByteBudget(config.processImageBytes);
+    const store = new MemoryStore(storeOptions(config, clock.now, imageBudget));
+    const api = request(createApp({ config, store, now: clock.now, imageBudget }).callback());
+    const room = (await api.post('/rooms').send({ capacity: 2 }).expect(201)).body.room as string;
+    const ann = (await api.post(`/rooms/${room}/join`).send({ name: 'Ann' }).expect(201)).body as JoinResponse;
+    const up = () => api.post(`/rooms/${room}/images`).set(...bearer(ann.token)).set('Content-Type', 'image/png').send(pngOfSize(2500));
+    await up().expect(201);
+    await up().expect(201); // 2,500 live and 2,500 arriving fit 6,000: the arriving bytes are handed over, not held twice
+    expect(imageBudget.used).toBe(5000);
+    const refused = await up().expect(429);
+    expect(refused.body.error).toMatch(/receiving/); // its declared length did not fit, so none of it was read
+    expect(imageBudget.used).toBe(5000);
+    await store.close();
   });
 });
 

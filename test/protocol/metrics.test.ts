@@ -4,11 +4,12 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { RoomError } from '../../server/domain/room-error.js';
 import { PollHub } from '../../server/http/poll-hub.js';
-import { observeStore } from '../../server/metrics/observed-store.js';
+import { observeStore, STORE_OPERATIONS } from '../../server/metrics/observed-store.js';
 import { PrometheusMetrics } from '../../server/metrics/prometheus-metrics.js';
 import type { RoomStore } from '../../server/store/room-store.js';
 import { bearer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { until } from '../support/until.js';
 import { createStore } from '../../server/store/create-store.js';
 import { deleteKeys, redisUrl, storeFactories } from '../support/stores.js';
 import { dumpDatabase } from '../redis/instances.js';
@@ -55,13 +56,7 @@ describe.each(storeFactories)('GET /metrics ($name store)', (factory) => {
       expect(res.headers['cache-control']).toBe('no-store');
       return { text: res.text, value: (key: string) => samples(res.text).get(key) };
     };
-    const untilHeld = async (count: number) => {
-      const deadline = Date.now() + 5_000;
-      while (hub.size < count) {
-        if (Date.now() > deadline) throw new Error(`${hub.size} polls held, expected ${count}`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    };
+    const untilHeld = (count: number) => until(() => hub.size >= count, `${count} held poll(s)`);
     return { api, hub, metrics, store, scrape, untilHeld };
   }
 
@@ -159,6 +154,35 @@ describe('observeStore', () => {
     const text = (await metrics.scrape()).text;
     expect(samples(text).get('phantachat_store_errors_total{operation="send"}')).toBe(2);
     expect(samples(text).get('phantachat_sends_total')).toBe(0);
+  });
+
+  it('wraps every RoomStore method and nothing else', () => {
+    const wrapper = Object.getPrototypeOf(observeStore({} as RoomStore, new PrometheusMetrics())) as object;
+    const methods = Object.getOwnPropertyNames(wrapper).filter((name) => name !== 'constructor' && name !== 'watch');
+    expect(methods.sort()).toEqual(Object.keys(STORE_OPERATIONS).sort());
+  });
+
+  it.each(Object.entries(STORE_OPERATIONS))('passes %s through to the store with its arguments, counting a failure when %s', async (method, treatment) => {
+    const metrics = new PrometheusMetrics();
+    const calls: Array<{ method: string | symbol; args: unknown[] }> = [];
+    const answer = { answered: method };
+    // Every method of this store records its call; watched ones fail as a broken backend would.
+    const inner = new Proxy({} as RoomStore, {
+      get: (_target, name) => (...args: unknown[]) => {
+        calls.push({ method: name, args });
+        if (treatment === 'watched') return Promise.reject(new RoomError('unavailable'));
+        return name === 'subscribe' ? answer : Promise.resolve(answer);
+      },
+    });
+    const observed = observeStore(inner, metrics) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const call = observed[method]!;
+    const args = ['first', 'second', 'third', 'fourth', 'fifth'].slice(0, call.length);
+    const result = call.apply(observed, args);
+    if (treatment === 'watched') await expect(result).rejects.toThrow(RoomError);
+    else expect(await result).toBe(answer);
+    expect(calls).toEqual([{ method, args }]);
+    const failures = samples((await metrics.scrape()).text).get(`phantachat_store_errors_total{operation="${method}"}`) ?? 0;
+    expect(failures).toBe(treatment === 'watched' ? 1 : 0);
   });
 });
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createHttpServer } from '../../server/http-server.js';
@@ -178,11 +179,7 @@ describe('a body cut off mid-way (real socket)', () => {
       socket.write('POST /rooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"capa');
       await new Promise((resolve) => setImmediate(resolve));
       socket.destroy();
-      const deadline = Date.now() + 5_000;
-      while (!lines.some((line) => line.event === 'request')) {
-        if (Date.now() > deadline) throw new Error('the cut-off request was never answered');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await until(() => lines.some((line) => line.event === 'request'), 'the cut-off request to be answered');
       expect(lines.filter((line) => line.level === 'error')).toEqual([]);
       expect(lines.find((line) => line.event === 'request')).toMatchObject({ route: '/rooms', status: 400 });
       await request(server).post('/rooms').send({}).expect(201);

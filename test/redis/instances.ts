@@ -129,10 +129,6 @@ async function valueOf(client: Redis, key: string): Promise<unknown> {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Retries `check` every 50 ms until it stops throwing or `timeoutMs` passes. */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -141,7 +137,7 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000):
       return await check();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await sleep(50);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }

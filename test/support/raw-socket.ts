@@ -28,12 +28,3 @@ export function readAll(socket: Socket): Promise<string> {
     socket.once('close', () => resolve(text));
   });
 }
-
-/** Polls `condition` every 20 ms until it holds; throws after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

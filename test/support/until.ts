@@ -2,9 +2,9 @@
 const CHECK_EVERY_MS = 5;
 
 /** Resolves once `condition` holds; rejects after `timeoutMs`, naming what it waited for. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, CHECK_EVERY_MS));
   }
