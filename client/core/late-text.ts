@@ -35,18 +35,15 @@ export class LateText {
     if (lagMs < this.#liveLagMs) this.#liveLagMs = lagMs;
     switch (event.type) {
       case 'unstable':
+        this.#forget(event.from);
         this.#unstable.add(event.from);
-        this.#steadiedAt.delete(event.from);
-        this.#flushed.delete(event.from);
         return false;
       case 'steady':
         this.#unstable.delete(event.from);
         if (!this.#flushed.delete(event.from)) this.#steadiedAt.set(event.from, event.at);
         return false;
       case 'leave':
-        this.#unstable.delete(event.from);
-        this.#steadiedAt.delete(event.from);
-        this.#flushed.delete(event.from);
+        this.#forget(event.from);
         return false;
       case 'text':
         return this.#isLate(event, lagMs);
@@ -55,9 +52,11 @@ export class LateText {
     }
   }
 
-  /** True while the room last said `from`'s connection is unstable. */
-  isUnstable(from: string): boolean {
-    return this.#unstable.has(from);
+  /** A new outage, or a participant gone: nothing of their last outage counts any more. */
+  #forget(from: string): void {
+    this.#unstable.delete(from);
+    this.#steadiedAt.delete(from);
+    this.#flushed.delete(from);
   }
 
   #isLate(event: ChatEvent, lagMs: number): boolean {
