@@ -6,6 +6,8 @@ export interface Config extends HostileClientLimits {
   messageTtlMs: number;
   pollHoldMs: number;
   presenceTimeoutMs: number;
+  /** No poll in flight this long: the room gets an `unstable` event for the participant. */
+  unstableAfterMs: number;
   roomIdleMs: number;
   roomCapacity: number;
   roomMaxCapacity: number;
@@ -74,6 +76,9 @@ export function loadConfig(env: Env = process.env): Config {
     messageTtlMs: integer(env, 'MESSAGE_TTL_MS', 10_000, 1),
     pollHoldMs,
     presenceTimeoutMs: integer(env, 'PRESENCE_TIMEOUT_MS', 15_000, 1),
+    // 4 s: a client polls again within milliseconds of an answer, and retries a failed poll within
+    // about 2 s; past 4 s without one the connection is in trouble, well before the 15 s leave.
+    unstableAfterMs: integer(env, 'UNSTABLE_AFTER_MS', 4_000, 1),
     roomIdleMs: integer(env, 'ROOM_IDLE_MS', 3_600_000, 1),
     roomCapacity,
     roomMaxCapacity,

@@ -23,7 +23,14 @@ export const GAP_MAX_MS = 10_000;
 /** Most events in one poll answer; the rest come with the next poll. */
 export const POLL_MAX_EVENTS = 500;
 
-export type EventType = 'text' | 'join' | 'leave' | 'away' | 'back' | 'image';
+export type EventType = 'text' | 'join' | 'leave' | 'away' | 'back' | 'image' | 'unstable' | 'steady';
+
+/**
+ * A participant's connection as the others see it: `unstable` once they have had no poll in
+ * flight for UNSTABLE_AFTER_MS (an `unstable` event), `steady` again at their next poll (a
+ * `steady` event). Long before PRESENCE_TIMEOUT_MS frees the seat, the others learn of an outage.
+ */
+export type ConnectionState = 'steady' | 'unstable';
 
 export interface ChatEvent {
   /** Equal to the cursor that follows this event, so a client can resume from any id. */

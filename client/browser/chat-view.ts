@@ -32,6 +32,8 @@ export class ChatView {
   readonly #headcount: HTMLElement;
   readonly #capacity: number;
   readonly #present = new Map<string, string>();
+  /** Whose last text was late: the "arrived late" notice is said once per late stretch. */
+  readonly #lateFrom = new Set<string>();
   #othersEver = false;
 
   constructor(options: ChatViewOptions) {
@@ -68,16 +70,28 @@ export class ChatView {
           // What a server lets through from other clients (curl, say) is shown as cleanly as what we send.
           const { text } = cleanText(h.text);
           if (text === '') break;
-          this.#board.write(h.from, text);
-          this.#speech.heard(h.from, h.name, text);
+          const late = h.late === true;
+          this.#board.write(h.from, text, late);
+          this.#speech.heard(h.from, late ? `${h.name} (late)` : h.name, text);
+          if (late && !this.#lateFrom.has(h.from)) this.#notices.say(`${h.name}'s text in italics was typed while their connection was down: it arrived late`);
+          if (late) this.#lateFrom.add(h.from);
+          else this.#lateFrom.delete(h.from);
           break;
         }
+        case 'unstable':
+          this.#notices.partnerUnstable(h.participant.id, h.participant.name);
+          break;
+        case 'steady':
+          this.#notices.partnerSteady(h.participant.id);
+          break;
         case 'joined':
           this.#arrive(h.participant);
           this.#notices.say(`${h.participant.name} joined`);
           break;
         case 'left':
           this.#speech.flush(h.participant.id);
+          this.#notices.partnerSteady(h.participant.id);
+          this.#lateFrom.delete(h.participant.id);
           this.#present.delete(h.participant.id);
           this.#board.removeLane(h.participant.id);
           this.#notices.say(`${h.participant.name} left the chat`);

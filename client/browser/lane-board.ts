@@ -104,12 +104,13 @@ export class LaneBoard {
     lane.note.hidden = note === undefined;
   }
 
-  write(id: string, text: string): void {
+  /** Shows `text` in the lane; `late` text (typed during an outage) is marked so it does not pass for live typing. */
+  write(id: string, text: string, late = false): void {
     const lane = this.#lanes.get(id);
     if (!lane) throw new RangeError(`no lane ${id}`);
     const { doc, timers } = this.#options;
     for (const ch of characters(text)) {
-      const node = el(doc, 'span', 'ch', ch);
+      const node = el(doc, 'span', late ? 'ch late' : 'ch', ch);
       lane.text.append(node);
       lane.burst.push(node);
     }

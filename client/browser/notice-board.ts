@@ -26,6 +26,9 @@ export class NoticeBoard {
   readonly #copyButton: HTMLButtonElement;
   readonly #status: HTMLElement;
   readonly #passing: HTMLElement;
+  /** One line per participant whose connection is unstable, until their `steady` (or leave). */
+  readonly #partners: HTMLElement;
+  readonly #unstable = new Map<string, HTMLElement>();
   readonly #timers = new Set<TimerHandle>();
   readonly #options: NoticeBoardOptions;
 
@@ -41,7 +44,10 @@ export class NoticeBoard {
     this.#status.hidden = true;
     this.#passing = el(doc, 'ul', 'passing');
     this.#passing.setAttribute('aria-live', 'polite');
-    this.element.append(this.#waiting, this.#status, this.#passing);
+    this.#partners = el(doc, 'ul', 'partner-states');
+    // Polite: an outage is worth hearing, but not worth cutting off what is being read.
+    this.#partners.setAttribute('aria-live', 'polite');
+    this.element.append(this.#waiting, this.#status, this.#partners, this.#passing);
   }
 
   /**
@@ -69,6 +75,19 @@ export class NoticeBoard {
   connection(state: ConnectionState): void {
     this.#status.hidden = state === 'connected';
     this.#status.textContent = state === 'connected' ? '' : 'Reconnecting…';
+  }
+
+  /** Says that `name`'s connection is unstable until `partnerSteady` (or `partnerSteady` at their leave). */
+  partnerUnstable(id: string, name: string): void {
+    if (this.#unstable.has(id)) return;
+    const item = el(this.#options.doc, 'li', 'partner-unstable', `${name}'s connection is unstable`);
+    this.#unstable.set(id, item);
+    this.#partners.append(item);
+  }
+
+  partnerSteady(id: string): void {
+    this.#unstable.get(id)?.remove();
+    this.#unstable.delete(id);
   }
 
   /** A sentence that leaves on its own after NOTICE_MS. */

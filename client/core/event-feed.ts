@@ -1,8 +1,14 @@
 import type { ChatEvent, ParticipantInfo } from '../../server/protocol.js';
+import { LateText } from './late-text.js';
 
-/** What a display shows; own echoes and repeats never become a Happening. */
+/**
+ * What a display shows; own echoes and repeats never become a Happening. `late` text was
+ * typed during an outage (see LateText): a display marks it rather than show it as live.
+ */
 export type Happening =
-  | { type: 'text'; from: string; name: string; text: string; gaps?: readonly number[] }
+  | { type: 'text'; from: string; name: string; text: string; gaps?: readonly number[]; late?: true }
+  | { type: 'unstable'; participant: ParticipantInfo }
+  | { type: 'steady'; participant: ParticipantInfo }
   | { type: 'joined'; participant: ParticipantInfo }
   | { type: 'left'; participant: ParticipantInfo }
   | { type: 'away'; participant: ParticipantInfo }
@@ -19,6 +25,7 @@ export class EventFeed {
   // id -> expiresAt: an event can only come back while it is live, so entries past
   // their expiry are pruned and the map stays as small as the room's buffer.
   readonly #seen = new Map<string, number>();
+  readonly #late = new LateText();
 
   constructor(isOwn: (participant: string) => boolean) {
     this.#isOwn = isOwn;
@@ -40,13 +47,14 @@ export class EventFeed {
     for (const event of events) {
       if (this.#seen.has(event.id)) continue;
       this.#seen.set(event.id, event.expiresAt);
-      const happening = this.#interpret(event);
+      const late = this.#late.observe(event, now);
+      const happening = this.#interpret(event, late);
       if (happening) out.push(happening);
     }
     return out;
   }
 
-  #interpret(event: ChatEvent): Happening | undefined {
+  #interpret(event: ChatEvent, late: boolean): Happening | undefined {
     if (this.#isOwn(event.from)) return undefined;
     const participant = { id: event.from, name: event.name };
     switch (event.type) {
@@ -54,7 +62,7 @@ export class EventFeed {
         if (!event.text) return undefined;
         // Text from someone whose join expired before we arrived: they are here all the same.
         this.#others.set(event.from, participant);
-        return { type: 'text', from: event.from, name: event.name, text: event.text, ...(event.gaps ? { gaps: event.gaps } : {}) };
+        return { type: 'text', from: event.from, name: event.name, text: event.text, ...(event.gaps ? { gaps: event.gaps } : {}), ...(late ? { late } : {}) };
       case 'join':
         if (this.#others.has(event.from)) return undefined;
         this.#others.set(event.from, participant);
@@ -66,6 +74,13 @@ export class EventFeed {
         return { type: 'away', participant };
       case 'back':
         return { type: 'back', participant };
+      case 'unstable':
+        // Only about someone still here: a stale one after their `leave` (a reset poll) says nothing.
+        if (!this.#others.has(event.from)) return undefined;
+        return { type: 'unstable', participant };
+      case 'steady':
+        if (!this.#others.has(event.from)) return undefined;
+        return { type: 'steady', participant };
       default:
         // A newer server's event type: ignore it rather than break the display.
         return undefined;

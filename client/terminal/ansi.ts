@@ -18,6 +18,7 @@ export function sgr(...codes: number[]): string {
 
 export const BOLD = 1;
 export const DIM = 2;
+export const ITALIC = 3;
 export const REVERSE = 7;
 /** Others' lanes take these foreground colours in turn: red, green, yellow, blue, magenta, cyan. */
 export const LANE_FOREGROUNDS = [31, 32, 33, 34, 35, 36] as const;

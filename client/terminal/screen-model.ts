@@ -13,6 +13,8 @@ export type Brightness = 'bright' | 'faded';
 export interface GlyphView {
   ch: string;
   brightness: Brightness;
+  /** Typed during an outage and arrived late: drawn so it does not pass for live typing. */
+  late: boolean;
 }
 
 export interface LaneView {
@@ -22,6 +24,8 @@ export interface LaneView {
   colour: number | undefined;
   self: boolean;
   away: boolean;
+  /** The room said this participant's connection is unstable (until their `steady`). */
+  unstable: boolean;
   glyphs: GlyphView[];
 }
 
@@ -38,6 +42,7 @@ export interface ScreenView {
 interface Glyph {
   ch: string;
   shownAt: number;
+  late: boolean;
 }
 
 interface Lane {
@@ -45,6 +50,9 @@ interface Lane {
   name: string;
   colour: number | undefined;
   away: boolean;
+  unstable: boolean;
+  /** The last text in this lane was late: the "arrived late" notice is said once per late stretch. */
+  late: boolean;
   glyphs: Glyph[];
 }
 
@@ -69,7 +77,7 @@ export class ScreenModel {
 
   constructor(ownName: string, roomUrl: string) {
     this.#roomUrl = roomUrl;
-    this.#lanes.set(SELF, { id: SELF, name: ownName, colour: undefined, away: false, glyphs: [] });
+    this.#lanes.set(SELF, { id: SELF, name: ownName, colour: undefined, away: false, unstable: false, late: false, glyphs: [] });
   }
 
   /** The others already in the room when we joined. */
@@ -93,8 +101,20 @@ export class ScreenModel {
   apply(happenings: Happening[], now: number): void {
     for (const h of happenings) {
       switch (h.type) {
-        case 'text':
-          this.#write(this.#ensureLane(h.from, h.name), h.text, now);
+        case 'text': {
+          const lane = this.#ensureLane(h.from, h.name);
+          const late = h.late === true;
+          if (late && !lane.late) this.#say(`${h.name}'s text in italics was typed while their connection was down: it arrived late`, now);
+          lane.late = late;
+          this.#write(lane, h.text, now, late);
+          break;
+        }
+        case 'unstable':
+          this.#ensureLane(h.participant.id, h.participant.name).unstable = true;
+          this.#say(`${h.participant.name}'s connection is unstable`, now);
+          break;
+        case 'steady':
+          this.#ensureLane(h.participant.id, h.participant.name).unstable = false;
           break;
         case 'joined':
           this.#ensureLane(h.participant.id, h.participant.name);
@@ -124,7 +144,8 @@ export class ScreenModel {
       colour: lane.colour,
       self: lane.id === SELF,
       away: lane.away,
-      glyphs: lane.glyphs.map((g) => ({ ch: g.ch, brightness: brightness(g, now) })),
+      unstable: lane.unstable,
+      glyphs: lane.glyphs.map((g) => ({ ch: g.ch, brightness: brightness(g, now), late: g.late })),
     }));
     return {
       roomUrl: this.#roomUrl,
@@ -154,14 +175,14 @@ export class ScreenModel {
   #ensureLane(id: string, name: string): Lane {
     let lane = this.#lanes.get(id);
     if (!lane) {
-      lane = { id, name, colour: this.#nextColour++ % LANE_FOREGROUNDS.length, away: false, glyphs: [] };
+      lane = { id, name, colour: this.#nextColour++ % LANE_FOREGROUNDS.length, away: false, unstable: false, late: false, glyphs: [] };
       this.#lanes.set(id, lane);
     }
     return lane;
   }
 
-  #write(lane: Lane, text: string, now: number): void {
-    for (const ch of graphemes(text)) lane.glyphs.push({ ch, shownAt: now });
+  #write(lane: Lane, text: string, now: number, late = false): void {
+    for (const ch of graphemes(text)) lane.glyphs.push({ ch, shownAt: now, late });
     if (lane.glyphs.length > LANE_MAX_CHARS) lane.glyphs.splice(0, lane.glyphs.length - LANE_MAX_CHARS);
   }
 

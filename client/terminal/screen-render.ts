@@ -2,6 +2,7 @@ import {
   BOLD,
   CURSOR_HOME,
   DIM,
+  ITALIC,
   ERASE_BELOW,
   ERASE_TO_LINE_END,
   LANE_FOREGROUNDS,
@@ -65,7 +66,7 @@ export function frame(lines: string[]): string {
 
 function laneLines(lane: LaneView, textRows: number, width: number): string[] {
   const colour = lane.colour === undefined ? [] : [LANE_FOREGROUNDS[lane.colour]!];
-  const label = `${printable(lane.name)}${lane.self ? ' (you)' : ''}${lane.away ? ': away, not reading' : ''}`;
+  const label = `${printable(lane.name)}${lane.self ? ' (you)' : ''}${lane.away ? ': away, not reading' : ''}${lane.unstable ? ': connection unstable' : ''}`;
   const name = sgr(BOLD, ...colour) + truncate(label, width) + RESET_STYLE;
   const wrapped = wrap(lane.glyphs, Math.max(1, width - INDENT.length));
   const shown = wrapped.slice(-textRows);
@@ -90,7 +91,7 @@ function wrap(glyphs: GlyphView[], width: number): GlyphView[][] {
       lines.push([]);
       used = 0;
     }
-    lines[lines.length - 1]!.push({ ch, brightness: glyph.brightness });
+    lines[lines.length - 1]!.push({ ch, brightness: glyph.brightness, late: glyph.late });
     used += w;
   }
   return lines;
@@ -98,11 +99,14 @@ function wrap(glyphs: GlyphView[], width: number): GlyphView[][] {
 
 function styled(line: GlyphView[], colour: number[]): string {
   let out = '';
-  let current: GlyphView['brightness'] | undefined;
+  let current: string | undefined;
   for (const glyph of line) {
-    if (glyph.brightness !== current) {
-      current = glyph.brightness;
-      out += RESET_STYLE + (current === 'faded' ? sgr(DIM, ...colour) : colour.length > 0 ? sgr(...colour) : '');
+    // Late text is italic (where the terminal has italics) as well as its brightness.
+    const style = [...(glyph.brightness === 'faded' ? [DIM] : []), ...(glyph.late ? [ITALIC] : []), ...colour];
+    const key = style.join(';');
+    if (key !== current) {
+      current = key;
+      out += RESET_STYLE + (style.length > 0 ? sgr(...style) : '');
     }
     out += glyph.ch;
   }

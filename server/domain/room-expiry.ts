@@ -5,6 +5,8 @@ import type { Room, Seat } from './room.js';
 export interface ExpiryActions {
   /** The seat's presence ran out: unseat it (emitting `leave`). */
   unseat(seat: Seat, now: number): void;
+  /** The seat has had no poll in flight for UNSTABLE_AFTER_MS and is still seated: emit `unstable`. */
+  turnUnstable(seat: Seat, now: number): void;
   /** Some of the room's events expired at `now`: what they held (image bytes) goes with them. */
   eventsExpired(room: Room, now: number): void;
   /** The room stayed empty for `roomIdleMs`: forget it. */
@@ -52,14 +54,14 @@ export class RoomExpiry {
     this.idleRooms.cancel(room);
   }
 
-  /** The seat's `presentUntil` moved (later is free: the sweep re-checks it when it pops). */
   /** Every seat has exactly one presence deadline, so the queue's size is the seat count. */
   get seatCount(): number {
     return this.presence.size;
   }
 
+  /** The seat's `presentUntil` or `unstableAt` moved (later is free: the sweep re-checks it when it pops). */
   presenceMoved(seat: Seat): void {
-    this.presence.schedule(seat, seat.presentUntil);
+    this.presence.schedule(seat, seatDeadline(seat));
   }
 
   seatGone(seat: Seat): void {
@@ -76,8 +78,13 @@ export class RoomExpiry {
     for (const seat of this.presence.popDue(now)) {
       due += 1;
       if (seat.room.seats.get(seat.id) !== seat) continue;
-      if (seat.presentUntil > now) this.presence.schedule(seat, seat.presentUntil);
-      else actions.unseat(seat, now);
+      // A seat whose presence ran out just leaves: `unstable` would only announce the `leave` beside it.
+      if (seat.presentUntil <= now) {
+        actions.unseat(seat, now);
+        continue;
+      }
+      if (seat.unstableAt !== undefined && seat.unstableAt <= now) actions.turnUnstable(seat, now);
+      this.presence.schedule(seat, seatDeadline(seat));
     }
     for (const room of this.events.popDue(now)) {
       due += 1;
@@ -95,4 +102,9 @@ export class RoomExpiry {
     }
     return due;
   }
+}
+
+/** A seat's one indexed deadline: the earlier of its presence timeout and its unstable timer. */
+function seatDeadline(seat: Seat): number {
+  return seat.unstableAt === undefined ? seat.presentUntil : Math.min(seat.presentUntil, seat.unstableAt);
 }

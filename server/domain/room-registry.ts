@@ -1,45 +1,16 @@
 import type { ChatEvent, ImageInfo, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
-import type { ByteBudget } from './byte-budget.js';
 import type { Cursor } from './cursor.js';
+import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from './registry-options.js';
 import { RoomBuffer, type NewEvent } from './room-buffer.js';
 import { RoomError } from './room-error.js';
 import { RoomExpiry, type ExpiryActions } from './room-expiry.js';
 import type { Room, Seat } from './room.js';
 import { RoomImages, type StoredImage } from './room-images.js';
-import { fullAllowance, takeSend, type SendRateLimits } from './send-allowance.js';
+import { hostOf, joinedOf, viewOf, type RoomView } from './room-view.js';
+import { SeatPresence } from './seat-presence.js';
+import { fullAllowance, takeSend } from './send-allowance.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId, TOKEN_BYTES, type RandomId } from './random-id.js';
 
-export interface RegistryOptions {
-  now: () => number;
-  ttlMs: number;
-  presenceTimeoutMs: number;
-  roomIdleMs: number;
-  maxEventsPerRoom: number;
-  maxRooms: number;
-  randomId?: RandomId;
-  /** Most live image bytes in one room (ROOM_IMAGE_BYTES); unlimited when absent. */
-  maxRoomImageBytes?: number;
-  /** The process's image bytes (PROCESS_IMAGE_BYTES), which live images hold until they expire. */
-  imageBudget?: ByteBudget;
-  /** Per-participant send rate; unlimited when absent. */
-  sendRate?: SendRateLimits;
-  /** Most bytes of event JSON in one poll answer (but for its first event); unlimited when absent. */
-  pollMaxBytes?: number;
-  /** How long a join key returns the seat it made (idempotent join); 60 s when absent. */
-  joinKeyWindowMs?: number;
-}
-
-const DEFAULT_JOIN_KEY_WINDOW_MS = 60_000;
-
-/** A room as its participants see it; the first participant seated is its host. */
-export interface RoomView {
-  room: string;
-  capacity: number;
-  participants: ParticipantInfo[];
-  /** Participant id of the host; undefined while nobody is seated. */
-  host: string | undefined;
-  locked: boolean;
-}
 
 /** A poll the registry opened: what it read, and the lease that keeps its participant present. */
 export interface OpenPoll extends PollResponse {
@@ -56,15 +27,20 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly expiry: RoomExpiry;
   private readonly expiryActions: ExpiryActions;
+  private readonly presence: SeatPresence;
   private readonly randomId: RandomId;
-  private leaseCount = 0;
   private woken = new Set<string>();
 
   constructor(private readonly options: RegistryOptions) {
     this.randomId = options.randomId ?? randomId;
     this.expiry = new RoomExpiry(options.roomIdleMs);
+    this.presence = new SeatPresence(this.expiry, options.presenceTimeoutMs, options.unstableAfterMs ?? Infinity, (seat, state, now) => {
+      // Like `leave`, connection news is not refused when the buffer is full: a seat makes at most two per UNSTABLE_AFTER_MS.
+      this.append(seat.room, { type: state, from: seat.id, name: seat.name }, now);
+    });
     this.expiryActions = {
       unseat: (seat, now) => this.unseat(seat, now),
+      turnUnstable: (seat, now) => this.presence.turnUnstable(seat, now),
       deleteRoom: (room) => this.deleteRoom(room),
       eventsExpired: (room, now) => this.releaseImages(room, now),
       isLive: (room) => this.rooms.get(room.id) === room,
@@ -128,6 +104,8 @@ export class RoomRegistry {
       state: 'here',
       leaseId: undefined,
       presentUntil: now + this.options.presenceTimeoutMs,
+      connection: 'steady',
+      unstableAt: undefined,
       allowance: this.options.sendRate && fullAllowance(this.options.sendRate, now),
       joinKey: key,
       joinKeyUntil: now + (this.options.joinKeyWindowMs ?? DEFAULT_JOIN_KEY_WINDOW_MS),
@@ -140,7 +118,7 @@ export class RoomRegistry {
     room.seats.set(seat.id, seat);
     room.byToken.set(seat.token, seat);
     this.expiry.roomSeated(room);
-    this.expiry.presenceMoved(seat);
+    this.presence.joined(seat);
     this.append(room, { type: 'join', from: seat.id, name: seat.name }, now);
     return joinedOf(seat, cursor);
   }
@@ -174,11 +152,7 @@ export class RoomRegistry {
       const waitMs = takeSend(seat.allowance, this.options.sendRate, codePoints(text), now);
       if (waitMs > 0) throw new RoomError('rate-limited', waitMs);
     }
-    // Sending is as plain a sign of presence as polling.
-    if (seat.presentUntil < now + this.options.presenceTimeoutMs) {
-      seat.presentUntil = now + this.options.presenceTimeoutMs;
-      this.expiry.presenceMoved(seat);
-    }
+    this.presence.sent(seat, now);
     const event = this.append(seat.room, { type: 'text', from: seat.id, name: seat.name, text, ...(gaps === undefined ? {} : { gaps: [...gaps] }) }, now);
     if (seq !== undefined) seat.lastSeq = seq;
     seat.lastEventId = event.id;
@@ -221,12 +195,8 @@ export class RoomRegistry {
   openPoll(id: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): OpenPoll {
     const seat = this.seat(id, token);
     const now = this.options.now();
-    this.leaseCount += 1;
-    seat.leaseId = String(this.leaseCount);
-    // The poll may be held `holdMs`; the participant stays present that long and the usual timeout after.
-    seat.presentUntil = Math.max(seat.presentUntil, now + holdMs + this.options.presenceTimeoutMs);
-    this.expiry.presenceMoved(seat);
-    return { ...seat.room.buffer.read(cursor, now, limit, this.options.pollMaxBytes), participant: seat.id, leaseId: seat.leaseId };
+    const leaseId = this.presence.pollOpened(seat, now, holdMs);
+    return { ...seat.room.buffer.read(cursor, now, limit, this.options.pollMaxBytes), participant: seat.id, leaseId };
   }
 
   read(id: string, cursor: Cursor | undefined, limit: number): PollResponse {
@@ -236,11 +206,7 @@ export class RoomRegistry {
   closePoll(id: string, participant: string, leaseId: string): void {
     this.sweep();
     const seat = this.rooms.get(id)?.seats.get(participant);
-    // An older poll that a newer one replaced ends without shortening the newer one's lease.
-    if (seat === undefined || seat.leaseId !== leaseId) return;
-    seat.leaseId = undefined;
-    seat.presentUntil = this.options.now() + this.options.presenceTimeoutMs;
-    this.expiry.presenceMoved(seat);
+    if (seat !== undefined) this.presence.pollClosed(seat, leaseId, this.options.now());
   }
 
   /** When `sweep()` next has something to do. */
@@ -324,24 +290,6 @@ export class RoomRegistry {
       if (!room.seats.has(id)) return id;
     }
   }
-}
-
-function participantsOf(room: Room): ParticipantInfo[] {
-  return [...room.seats.values()].map((seat) => ({ id: seat.id, name: seat.name }));
-}
-
-/** The longest-seated participant (a Map iterates in insertion order); the next one takes over when it goes. */
-function hostOf(room: Room): Seat | undefined {
-  return room.seats.values().next().value;
-}
-
-function viewOf(room: Room): RoomView {
-  return { room: room.id, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id, locked: room.locked };
-}
-
-function joinedOf(seat: Seat, cursor: string): Untimed<JoinResponse> {
-  const room = seat.room;
-  return { participant: seat.id, token: seat.token, name: seat.name, cursor, capacity: room.capacity, participants: participantsOf(room), host: hostOf(room)?.id ?? seat.id };
 }
 
 function codePoints(text: string): number {

@@ -1,4 +1,4 @@
-import type { PresenceState } from '../protocol.js';
+import type { ConnectionState, PresenceState } from '../protocol.js';
 import type { RoomBuffer } from './room-buffer.js';
 import type { RoomImages } from './room-images.js';
 import type { Allowance } from './send-allowance.js';
@@ -32,6 +32,10 @@ export interface Seat {
   leaseId: string | undefined;
   /** Gone once `now` reaches this with no poll in flight. */
   presentUntil: number;
+  /** What the others were last told of this participant's connection (`unstable`/`steady` events). */
+  connection: ConnectionState;
+  /** Turns `unstable` at this moment unless a poll opens first; undefined while a poll is in flight, before the first poll ends, or once unstable. */
+  unstableAt: number | undefined;
   /** What is left of the participant's send rate (SENDS_PER_SECOND, SEND_CHARS_PER_SECOND). */
   allowance: Allowance | undefined;
   /** The join that made this seat, for a retry with the same key until `joinKeyUntil`. */

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { noopMetrics, type Metrics } from '../metrics/metrics.js';
 import { ByteBudget } from '../domain/byte-budget.js';
-import type { RegistryOptions } from '../domain/room-registry.js';
+import type { RegistryOptions } from '../domain/registry-options.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import type { RoomStore } from './room-store.js';
@@ -16,6 +16,7 @@ export function storeOptions(config: Config, now: () => number, imageBudget = ne
     now,
     ttlMs: config.messageTtlMs,
     presenceTimeoutMs: config.presenceTimeoutMs,
+    unstableAfterMs: config.unstableAfterMs,
     roomIdleMs: config.roomIdleMs,
     maxEventsPerRoom: config.roomMaxEvents,
     maxRooms: config.maxRooms,

@@ -2,7 +2,8 @@ import { createNanoEvents, type Emitter } from 'nanoevents';
 import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import { RateLimiter } from '../domain/rate-limiter.js';
-import { RoomRegistry, type RegistryOptions } from '../domain/room-registry.js';
+import type { RegistryOptions } from '../domain/registry-options.js';
+import { RoomRegistry } from '../domain/room-registry.js';
 import type { OpenPoll, RoomSignal, RoomSnapshot, RoomStore, SharedImage, StoredImage, StoreCounts } from './room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
 

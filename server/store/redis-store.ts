@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ChatEvent, ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
-import type { RegistryOptions } from '../domain/room-registry.js';
+import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/registry-options.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_KEY_PREFIX, KEY_PARTS, RedisKeys } from './redis/keys.js';
 import { connect, whenReady } from './redis/connect.js';
@@ -50,8 +50,6 @@ const SWEEP_BATCH = 500;
 const START_WAIT_MS = 3_000;
 // A drawn participant id that is already seated is drawn again; 2^48 ids make one retry rare.
 const MAX_JOIN_DRAWS = 5;
-// As in RoomRegistry: a join key returns its seat this long when the options do not say.
-const DEFAULT_JOIN_KEY_WINDOW_MS = 60_000;
 // Without sendRate the Lua bucket arithmetic gets limits no client reaches.
 const UNLIMITED = 1e12;
 
@@ -199,7 +197,8 @@ export class RedisStore implements RoomStore {
 
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
     // Never rejects: a lease that cannot be shortened simply runs its course.
-    await this.run(scripts.closePollScript, room, participant, leaseId).catch(() => {});
+    const unstableAfterMs = this.options.unstableAfterMs ?? '';
+    await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs).catch(() => {});
   }
 
   /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */

@@ -62,6 +62,32 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     await expect(a!.authenticate(seated[0]!.room, seated[0]!.token)).rejects.toThrow(new RoomError('bad-token'));
   });
 
+  it('emits exactly one unstable, from the sweeps alone, when several instances see the deadline pass', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => open(clock, { sweepIntervalMs: 5, unstableAfterMs: 500 })));
+    const room = 'shakyxxxxxxxxx';
+    await a!.createRoom(room, 2);
+    const ann = await a!.join(room, 'Ann');
+    const bob = await b!.join(room, 'Bob');
+    const polled = await b!.openPoll(room, bob.token, undefined, 0, 100);
+    await b!.closePoll(room, polled.participant, polled.leaseId);
+    let woken = 0;
+    const off = c!.subscribe(room, (signal: RoomSignal) => {
+      if (signal.type === 'events') woken += 1;
+    });
+    // Ann's poll stays in flight (only Bob is timed); opening it waits until c's SUBSCRIBE is in force.
+    await c!.openPoll(room, ann.token, undefined, 5_000, 100);
+    clock.advance(500);
+    // No call touches the room: a sweep (each instance's racing the others') appends unstable and wakes the room.
+    await until(() => woken > 0, 'a sweep wakes the room');
+    off();
+    const news = async () => (await c!.read(room, undefined, 100)).events.map((e) => `${e.type}:${e.name}`);
+    clock.advance(100);
+    await Promise.all([a!.getRoom(room), b!.getRoom(room), c!.getRoom(room)]);
+    expect(await news()).toEqual(['join:Ann', 'join:Bob', 'unstable:Bob']);
+  });
+
   it('wakes a poll whose subscription races a send from another instance', async () => {
     fresh();
     const clock = new ManualClock();

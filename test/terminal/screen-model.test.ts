@@ -12,7 +12,7 @@ function laneText(model: ScreenModel, now: number, id: string): string {
 describe('ScreenModel', () => {
   it('shows your own lane, alone, from the beginning', () => {
     const view = new ScreenModel('Ann', 'http://x/r').view(T0);
-    expect(view.lanes).toEqual([{ id: 'self', name: 'Ann', colour: undefined, self: true, away: false, glyphs: [] }]);
+    expect(view.lanes).toEqual([{ id: 'self', name: 'Ann', colour: undefined, self: true, away: false, unstable: false, glyphs: [] }]);
     expect(view.alone).toBe(true);
     expect(view.status).toBe('connecting');
   });
@@ -101,5 +101,28 @@ describe('ScreenModel', () => {
     const model = new ScreenModel('Ann', 'http://x/r');
     model.apply([{ type: 'text', from: 'p9', name: 'Cy', text: 'hey' }], T0);
     expect(laneText(model, T0, 'p9')).toBe('hey');
+  });
+});
+
+describe('ScreenModel partner state', () => {
+  const bo = { id: 'p2', name: 'Bo' };
+
+  it('labels an unstable partner\'s lane until steady, with a notice', () => {
+    const model = new ScreenModel('Ann', 'http://x/r');
+    model.seed([bo]);
+    model.apply([{ type: 'unstable', participant: bo }], T0);
+    expect(model.view(T0).lanes[0]!.unstable).toBe(true);
+    expect(model.view(T0).notices).toEqual(["Bo's connection is unstable"]);
+    model.apply([{ type: 'steady', participant: bo }], T0 + 1);
+    expect(model.view(T0 + 1).lanes[0]!.unstable).toBe(false);
+  });
+
+  it('marks late text\'s characters and says so once per late stretch', () => {
+    const model = new ScreenModel('Ann', 'http://x/r');
+    model.seed([bo]);
+    model.apply([{ type: 'text', from: 'p2', name: 'Bo', text: 'ab', late: true }, { type: 'text', from: 'p2', name: 'Bo', text: 'c', late: true }, { type: 'text', from: 'p2', name: 'Bo', text: 'd' }], T0);
+    const view = model.view(T0);
+    expect(view.lanes[0]!.glyphs.map((g) => g.late)).toEqual([true, true, true, false]);
+    expect(view.notices).toEqual(["Bo's text in italics was typed while their connection was down: it arrived late"]);
   });
 });

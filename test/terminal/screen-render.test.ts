@@ -105,3 +105,13 @@ describe('frame', () => {
     expect(frame(['a', 'b'])).toBe('\u001b[Ha\u001b[0m\u001b[K\r\nb\u001b[0m\u001b[K\u001b[J');
   });
 });
+
+describe('renderScreen partner state', () => {
+  it('says in the lane name that a partner\'s connection is unstable, and draws late text in italics', () => {
+    const model = twoPeople();
+    model.apply([{ type: 'unstable', participant: { id: 'p2', name: 'Bo' } }, { type: 'text', from: 'p2', name: 'Bo', text: 'late', late: true }], T0);
+    const raw = renderScreen(model.view(T0), size);
+    expect(stripAnsi(raw[1]!)).toBe('Bo: connection unstable');
+    expect(raw[2]).toContain('\u001b[3;31mlate'); // italic, in Bo's colour
+  });
+});

@@ -75,3 +75,19 @@ describe('RoomRegistry#sweep', () => {
     expect(rooms.createRoom('a', 2)).toBe(false);
   });
 });
+
+describe('RoomRegistry#closePoll', () => {
+  it('makes the unstable moment the next deadline, and the sweep emits unstable at it', () => {
+    const clock = new ManualClock();
+    const rooms = registry(clock, { unstableAfterMs: 1_000, ttlMs: 60_000 });
+    rooms.createRoom('r', 2);
+    const ann = rooms.join('r', 'Ann');
+    const poll = rooms.openPoll('r', ann.token, undefined, 0, 10);
+    rooms.closePoll('r', poll.participant, poll.leaseId);
+    expect(rooms.nextDeadline()).toBe(clock.now() + 1_000);
+    clock.advance(1_000);
+    expect(rooms.sweep()).toBe(1);
+    expect(rooms.read('r', undefined, 10).events.map((e) => e.type)).toEqual(['join', 'unstable']);
+    expect(rooms.nextDeadline()).toBe(clock.now() + 4_000); // the presence timeout, counted from the poll's end
+  });
+});

@@ -106,13 +106,30 @@ local function delete(o)
   redis.call('ZREM', EXPIRY, o.id)
 end
 
+-- A seat's one entry in the presence index: the earlier of its presence deadline (u) and
+-- the moment its connection turns unstable (ua, set while no poll is in flight; cs is
+-- 'unstable' once the others were told, else steady).
+local function present_at(s)
+  if s.ua and s.ua < s.u then return s.ua end
+  return s.u
+end
+
 -- Applies what is due in this room, as RoomRegistry.sweep does: presence timeouts (in
--- deadline order), expired events, idle deletion. False when the room is gone.
+-- deadline order), unstable connections of those still seated, expired events, idle
+-- deletion. False when the room is gone.
 local function touch(o)
   local due = {}
   for _, s in ipairs(o.seats) do if s.u <= NOW then table.insert(due, s) end end
   table.sort(due, function(a, b) return a.u < b.u end)
   for _, s in ipairs(due) do unseat(o, s) end
+  local shaky = {}
+  for _, s in ipairs(o.seats) do if s.ua and s.ua <= NOW then table.insert(shaky, s) end end
+  table.sort(shaky, function(a, b) return a.ua < b.ua end)
+  for _, s in ipairs(shaky) do
+    s.ua, s.cs = nil, 'unstable'
+    save(o, s)
+    append(o, 'unstable', s)
+  end
   trim(o)
   if #o.seats == 0 and o.idle ~= nil and o.idle <= NOW then
     delete(o)

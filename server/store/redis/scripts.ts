@@ -88,7 +88,7 @@ table.insert(o.seats, seat)
 o.idle, o.dirty = nil, true
 redis.call('HDEL', o.rk, 'idle')
 save(o, seat)
-index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
+index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
 append(o, 'join', seat)
 commit(o)
 return roster({ 'ok', cursor, o.cap }, o)
@@ -118,7 +118,7 @@ seat.ac, seat.as, seat.at = ctok - chars, stok - 1, NOW
 -- Sending is as plain a sign of presence as polling.
 if seat.u < NOW + PRESENCE then
   seat.u = NOW + PRESENCE
-  index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
+  index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
   o.dirty = true
 end
 local gaps = nil
@@ -215,11 +215,17 @@ return done(o, { 'ok' })
 export const openPollScript = seatedScript(`
 seat.c = seat.c + 1
 seat.l = tostring(seat.c)
+-- A poll in flight: the unstable timer stops, and an unstable connection is steady again.
+seat.ua = nil
+if seat.cs == 'unstable' then
+  seat.cs = 'steady'
+  append(o, 'steady', seat)
+end
 -- The poll may be held holdMs; the participant stays present that long and the usual timeout after.
 local present = NOW + tonumber(ARGV[11]) + PRESENCE
 if present > seat.u then seat.u = present end
 save(o, seat)
-index(PRESENT, o.id .. ' ' .. seat.id, seat.u)
+index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
 o.dirty = true
 redis.call('PUBLISH', channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
 commit(o)
@@ -234,7 +240,10 @@ commit(o)
 return read({ 'ok' }, o, ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11]))
 `);
 
-/** ARGV 7..9: room, participant, leaseId. Shortens presence only for the current lease. */
+/**
+ * ARGV 7..10: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never). Only the current
+ * lease's end shortens presence and starts the unstable timer.
+ */
 export const closePollScript = script(`
 local o = open(ARGV[7])
 if not o then return 0 end
@@ -242,8 +251,9 @@ for _, s in ipairs(o.seats) do
   if s.id == ARGV[8] and s.l == ARGV[9] then
     s.l = ''
     s.u = NOW + PRESENCE
+    if ARGV[10] ~= '' and s.cs ~= 'unstable' then s.ua = NOW + tonumber(ARGV[10]) end
     save(o, s)
-    index(PRESENT, o.id .. ' ' .. s.id, s.u)
+    index(PRESENT, o.id .. ' ' .. s.id, present_at(s))
     o.dirty = true
   end
 end
@@ -265,7 +275,7 @@ local function visit(zset, member, id)
     if zset == ROOMS then o.dirty = true end
     if zset == PRESENT then
       for _, s in ipairs(o.seats) do
-        if o.id .. ' ' .. s.id == member then index(PRESENT, member, s.u) end
+        if o.id .. ' ' .. s.id == member then index(PRESENT, member, present_at(s)) end
       end
     end
     commit(o)
