@@ -12,7 +12,7 @@ export const REPLAY_MAX_GAP_MS = 1000;
  */
 export const REPLAY_MAX_LAG_MS = 1000;
 
-type Queued = { kind: 'char'; from: string; name: string; ch: string; dueMs: number } | { kind: 'other'; happening: Happening; dueMs: number };
+type Queued = { kind: 'char'; from: string; name: string; ch: string; late: boolean; dueMs: number } | { kind: 'other'; happening: Happening; dueMs: number };
 
 /**
  * Shows others' text at the cadence it was typed (XEP-0301's waits): the characters of one
@@ -67,7 +67,7 @@ export class TypingReplay {
     chars.forEach((ch, i) => {
       const gap = Math.min(gaps?.[i] ?? 0, REPLAY_MAX_GAP_MS);
       const dueMs = previous === undefined ? now : Math.max(previous, Math.min(previous + gap, latest));
-      queue.push({ kind: 'char', from: h.from, name: h.name, ch, dueMs });
+      queue.push({ kind: 'char', from: h.from, name: h.name, ch, late: h.late === true, dueMs });
       previous = dueMs;
     });
   }
@@ -85,8 +85,8 @@ export class TypingReplay {
         const item = queue[taken]!;
         const last = out.at(-1);
         if (item.kind === 'other') out.push(item.happening);
-        else if (last?.type === 'text' && last.from === item.from) out[out.length - 1] = { ...last, text: last.text + item.ch };
-        else out.push({ type: 'text', from: item.from, name: item.name, text: item.ch });
+        else if (last?.type === 'text' && last.from === item.from && (last.late === true) === item.late) out[out.length - 1] = { ...last, text: last.text + item.ch };
+        else out.push({ type: 'text', from: item.from, name: item.name, text: item.ch, ...(item.late ? { late: true as const } : {}) });
         taken += 1;
       }
       queue.splice(0, taken);

@@ -102,6 +102,17 @@ describe('TypingReplay', () => {
     ]);
   });
 
+  it('keeps text marked late as late, piece by piece', async () => {
+    const { io, replay, shown } = setup();
+    replay.apply([{ type: 'text', from: 'bo', name: 'Bo', text: 'ab', gaps: [0, 100], late: true }, text('c')]);
+    await io.advance(200);
+    expect(shown.map(([, h]) => (h.type === 'text' ? [h.text, h.late === true] : []))).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', false],
+    ]);
+  });
+
   it('releases its timer and drops what waits on clear()', async () => {
     const { io, replay, texts } = setup();
     replay.apply([text('abc', [0, 100, 100])]);

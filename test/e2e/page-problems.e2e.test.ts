@@ -108,7 +108,7 @@ describe.each(BROWSERS)('issue 11 in %s', (name) => {
     const text = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(4, '0')} `).join('');
     expect(text).toHaveLength(2000);
     await paste(ann.page, text);
-    await bo.page.waitForFunction(() => ((window as unknown as { __arrived: string[] }).__arrived ?? []).length >= 2000, { timeout: 20_000 });
+    await bo.page.waitForFunction(() => ((window as unknown as { __arrived: string[] }).__arrived ?? []).join('').length >= 2000, { timeout: 20_000 });
     expect(await arrived()).toBe(text);
     await done(ann, bo);
   });
