@@ -291,6 +291,17 @@ export function e2eSuite(name: BrowserName): E2e {
   });
 }
 
+/** A fresh two-seat room with Ann (in `viewport`, if given) and Bo in it, once Ann has seen Bo join. */
+export async function pairIn(e2e: E2e, viewport?: { width: number; height: number }): Promise<{ ann: ChatPage; bo: ChatPage; roomUrl: string }> {
+  const roomUrl = await newRoom(e2e.baseUrl);
+  const ann = await openPage(e2e.browser, roomUrl, { viewport });
+  await joinAs(ann, 'Ann');
+  const bo = await openPage(e2e.browser, roomUrl);
+  await joinAs(bo, 'Bo');
+  await untilText(ann.page, 'Bo joined');
+  return { ann, bo, roomUrl };
+}
+
 /** Makes the page's API requests fail as a dead network would; returns the function that ends the outage. */
 export async function goOffline(page: Page): Promise<() => void> {
   await page.setRequestInterception(true);

@@ -11,26 +11,18 @@ import {
   newRoom,
   openPage,
   otherLane,
+  pairIn,
   paste,
   recordArrivals,
   untilOtherLane,
   untilText,
-  type ChatPage,
 } from './browser-harness.js';
 
 // Issue 11's numbered problems, each tried as a person would, in every browser present.
 describe.each(BROWSERS)('issue 11 in %s', (name) => {
   const e2e = e2eSuite(name);
 
-  const pair = async (viewport?: { width: number; height: number }): Promise<{ ann: ChatPage; bo: ChatPage; roomUrl: string }> => {
-    const roomUrl = await newRoom(e2e.baseUrl);
-    const ann = await openPage(e2e.browser, roomUrl, { viewport });
-    await joinAs(ann, 'Ann');
-    const bo = await openPage(e2e.browser, roomUrl);
-    await joinAs(bo, 'Bo');
-    await untilText(ann.page, 'Bo joined');
-    return { ann, bo, roomUrl };
-  };
+  const pair = (viewport?: { width: number; height: number }) => pairIn(e2e, viewport);
 
   const done = closeChecked;
 

@@ -5,9 +5,7 @@ import {
   closeChecked,
   e2eSuite,
   goOffline,
-  joinAs,
-  newRoom,
-  openPage,
+  pairIn,
   untilOtherLane,
   untilText,
   type ChatPage,
@@ -17,22 +15,12 @@ import {
 describe.each(BROWSERS)('partner connection state in %s', (name) => {
   const e2e = e2eSuite(name);
 
-  const pair = async (): Promise<{ ann: ChatPage; bo: ChatPage }> => {
-    const roomUrl = await newRoom(e2e.baseUrl);
-    const ann = await openPage(e2e.browser, roomUrl);
-    await joinAs(ann, 'Ann');
-    const bo = await openPage(e2e.browser, roomUrl);
-    await joinAs(bo, 'Bo');
-    await untilText(ann.page, 'Bo joined');
-    return { ann, bo };
-  };
-
   /** Each character of the other lane's text, with whether it is marked late. */
   const otherChars = (chat: ChatPage) =>
     chat.page.$$eval('.others .lane-text .ch', (nodes) => nodes.map((n) => ({ ch: n.textContent ?? '', late: n.classList.contains('late') })));
 
   it('6. tells the others that a partner\'s connection is unstable, marks what they typed in the outage late, and clears on steady', { timeout: 90_000 }, async () => {
-    const { ann, bo } = await pair();
+    const { ann, bo } = await pairIn(e2e);
     const backOnline = await goOffline(bo.page);
     // Bo's held poll runs out its hold (POLL_HOLD_MS 5 s here), then UNSTABLE_AFTER_MS (4 s) passes with no poll.
     await untilText(ann.page, "Bo's connection is unstable", 30_000);
