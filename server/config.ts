@@ -19,6 +19,8 @@ export interface Config extends HostileClientLimits {
   redisUrl: string | undefined;
   /** Prepended to every Redis key and channel, so several deployments (or test runs) can share a database. */
   redisPrefix: string;
+  /** REDIS_URL names one node of a Redis Cluster: connect to the whole cluster and use sharded pub/sub. */
+  redisCluster: boolean;
   /** Bearer token for GET /metrics; unset, the endpoint does not exist. */
   metricsToken: string | undefined;
   /** Worker processes; used only with REDIS_URL (the memory store cannot be shared). */
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     redisUrl: redisUrl(env),
     redisPrefix: redisPrefix(env),
+    redisCluster: boolean(env, 'REDIS_CLUSTER', false),
     metricsToken: metricsToken(env),
     // Heroku sets it from the dyno size.
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1),

@@ -39,5 +39,5 @@ export async function createStore(config: Config, now: () => number = Date.now, 
   if (config.redisUrl === undefined) return new MemoryStore(options);
   const onRoundTrip = metrics.enabled ? (durationMs: number) => metrics.redisRoundTrip(durationMs) : undefined;
   const { imageBudget: _inFlightOnly, ...redisOptions } = options;
-  return RedisStore.connect({ ...redisOptions, url: config.redisUrl, keyPrefix: config.redisPrefix, logger, onRoundTrip });
+  return RedisStore.connect({ ...redisOptions, url: config.redisUrl, keyPrefix: config.redisPrefix, cluster: config.redisCluster, logger, onRoundTrip });
 }

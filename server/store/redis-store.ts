@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { ChatEvent, ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/registry-options.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { DEFAULT_KEY_PREFIX, KEY_PARTS, RedisKeys } from './redis/keys.js';
-import { connect, whenReady } from './redis/connect.js';
+import { BUCKETS, bucketOf, DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
+import { connect, whenReady, type RedisClient } from './redis/connect.js';
+import { DeadlineSweeper } from './redis/deadline-sweeper.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { RoomChannels } from './redis/room-channels.js';
@@ -30,8 +30,13 @@ export interface RedisStoreOptions extends Omit<RegistryOptions, 'imageBudget'> 
   keyPrefix?: string;
   /** How long (real ms) a key outlives its deadline on the store clock: the crash backstop's margin. */
   expirySlackMs?: number;
-  /** How often this process applies due deadlines (presence timeouts, expiry, idle rooms). */
-  sweepIntervalMs?: number;
+  /** `url` is any node of a Redis Cluster. */
+  cluster?: boolean;
+  /**
+   * Longest the deadline sweeper sleeps before looking at every bucket (it wakes sooner for
+   * any deadline it knows of). Tests on a manual clock, which no timer follows, set it small.
+   */
+  sweepMaxSleepMs?: number;
   timers?: Timers;
   logger?: Logger;
   /** Told how long each answered script took, for the operators' round-trip histogram. */
@@ -41,9 +46,9 @@ export interface RedisStoreOptions extends Omit<RegistryOptions, 'imageBudget'> 
 // 1 s: covers clock skew between dynos and Redis's own expiry sampling; the sweep removes
 // text at expiresAt, so this margin only matters when no instance is alive.
 const DEFAULT_EXPIRY_SLACK_MS = 1_000;
-// 250 ms: a timed-out participant's `leave` or an expired event's removal lands at most
-// this late, for four tiny round trips a second per process whatever the room count.
-const DEFAULT_SWEEP_INTERVAL_MS = 250;
+// 10 min: every bucket is looked at this often even when no deadline was announced (12
+// calls per 10 min), a backstop for a notice lost in flight; reconnections resync at once.
+const DEFAULT_SWEEP_MAX_SLEEP_MS = 600_000;
 // Entries handled per index and script run; a longer backlog is worked off in back-to-back runs.
 const SWEEP_BATCH = 500;
 // How long start-up waits for Redis before serving anyway (answering 503 until it comes).
@@ -60,8 +65,9 @@ const UNLIMITED = 1e12;
  * When Redis does not answer, every method rejects with RoomError('unavailable').
  */
 export class RedisStore implements RoomStore {
-  private readonly redis: Redis;
-  private readonly subscriber: Redis;
+  private readonly redis: RedisClient;
+  /** The same client as `redis` on a cluster (sharded subscribers live beside its command connections). */
+  private readonly subscriber: RedisClient;
   private readonly channels: RoomChannels;
   private readonly keys: RedisKeys;
   private readonly now: () => number;
@@ -69,8 +75,7 @@ export class RedisStore implements RoomStore {
   private readonly randomId: RandomId;
   private readonly logger: Logger;
   private readonly common: () => Array<string | number>;
-  private readonly sweepIntervalMs: number;
-  private sweepTimer: unknown;
+  private readonly sweeper: DeadlineSweeper;
   private closed = false;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -79,13 +84,23 @@ export class RedisStore implements RoomStore {
     this.randomId = options.randomId ?? cryptoRandomId;
     this.logger = options.logger ?? silentLogger;
     this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
-    this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const slackMs = options.expirySlackMs ?? DEFAULT_EXPIRY_SLACK_MS;
-    this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs];
-    this.redis = connect(options.url, 'commands', this.logger);
-    this.subscriber = connect(options.url, 'signals', this.logger);
-    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers);
-    this.scheduleSweep(this.sweepIntervalMs);
+    const cluster = options.cluster === true;
+    const publish = cluster ? 'SPUBLISH' : 'PUBLISH';
+    this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs, publish];
+    this.redis = connect(options.url, cluster ? 'cluster' : 'commands', this.logger, cluster);
+    this.subscriber = cluster ? this.redis : connect(options.url, 'signals', this.logger);
+    this.sweeper = new DeadlineSweeper({
+      buckets: BUCKETS,
+      sweep: (bucket) => this.sweepBucket(bucket),
+      now: this.now,
+      timers: this.timers,
+      maxSleepMs: options.sweepMaxSleepMs ?? DEFAULT_SWEEP_MAX_SLEEP_MS,
+      batch: SWEEP_BATCH,
+    });
+    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, cluster, (bucket, at) => this.sweeper.due(bucket, at));
+    // Due notices published while the subscriber was away are lost: look at every bucket.
+    this.subscriber.on('ready', () => this.sweeper.resync());
   }
 
   /** A store whose connections are up, or that gave Redis `waitMs` to come (then it serves 503 until it does). */
@@ -96,9 +111,9 @@ export class RedisStore implements RoomStore {
   }
 
   async createRoom(room: string, capacity: number): Promise<boolean> {
-    const created = await this.run(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES), this.options.maxRooms);
-    if (created === -1) throw new RoomError('server-full');
-    return created === 1;
+    // The buckets live on different shards, so no one script can count them all.
+    if ((await this.counts()).rooms >= this.options.maxRooms) throw new RoomError('server-full');
+    return (await this.run(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES))) === 1;
   }
 
   async getRoom(room: string): Promise<RoomSnapshot | undefined> {
@@ -155,8 +170,8 @@ export class RedisStore implements RoomStore {
   async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
     const { info, data } = image;
     const maxRoomBytes = this.options.maxRoomImageBytes ?? Number.MAX_SAFE_INTEGER;
-    const args = [room, hashToken(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
-    const [id, expiresAt] = ok(strings(await this.run(scripts.shareImageScript, ...args)));
+    const args = [hashToken(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
+    const [id, expiresAt] = ok(strings(await this.run(scripts.shareImageScript, room, ...args)));
     return { id: id!, expiresAt: Number(expiresAt) };
   }
 
@@ -215,18 +230,21 @@ export class RedisStore implements RoomStore {
     try {
       // The rooms index holds each room's last possible moment, so entries past now are live
       // rooms (as MAX_ROOMS counts them); the presence index holds one entry per seat.
-      const [rooms, participants] = await Promise.all([
-        this.redis.zcount(`${this.keys.prefix}${KEY_PARTS.rooms}`, `(${this.now()}`, '+inf'),
-        this.redis.zcard(`${this.keys.prefix}${KEY_PARTS.presence}`),
-      ]);
-      return { rooms, participants };
+      const now = this.now();
+      const perBucket = await Promise.all(
+        Array.from({ length: BUCKETS }, async (_, bucket) => {
+          const [rooms, presence] = this.keys.indexes(bucket);
+          return Promise.all([this.redis.zcount(rooms, `(${now}`, '+inf'), this.redis.zcard(presence)]);
+        }),
+      );
+      return perBucket.reduce((sum, [rooms, participants]) => ({ rooms: sum.rooms + rooms, participants: sum.participants + participants }), { rooms: 0, participants: 0 });
     } catch {
       throw new RoomError('unavailable');
     }
   }
 
   async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
-    return Number(await this.run(scripts.rateLimitScript, key, limit, windowMs, now));
+    return Number(await this.guard(() => scripts.rateLimitScript.run(this.redis, [this.keys.limit(key)], [...this.common(), limit, windowMs, now])));
   }
 
   async healthy(): Promise<boolean> {
@@ -242,19 +260,32 @@ export class RedisStore implements RoomStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.sweepTimer !== undefined) this.timers.clearTimeout(this.sweepTimer);
-    this.sweepTimer = undefined;
+    this.sweeper.close();
     this.channels.clear();
-    await Promise.allSettled([quit(this.redis), quit(this.subscriber)]);
+    await Promise.allSettled(this.redis === this.subscriber ? [quit(this.redis)] : [quit(this.redis), quit(this.subscriber)]);
   }
 
-  /** Runs a script with the common arguments; any failure but a RoomError means Redis is unavailable. */
-  private async run(script: LuaScript, ...args: ScriptArg[]): Promise<Reply> {
-    return this.guard(() => script.run(this.redis, [...this.common(), ...args]));
+  /**
+   * Runs a room's script (its first argument is the room) with the room's keys and the
+   * common arguments; any failure but a RoomError means Redis is unavailable.
+   */
+  private async run(script: LuaScript, room: string, ...args: ScriptArg[]): Promise<Reply> {
+    return this.guard(() => script.run(this.redis, this.roomKeys(room), [...this.common(), room, ...args]));
   }
 
-  private async runBuffer(script: LuaScript, ...args: ScriptArg[]): Promise<BufferReply> {
-    return this.guard(() => script.runBuffer(this.redis, [...this.common(), ...args]));
+  private async runBuffer(script: LuaScript, room: string, ...args: ScriptArg[]): Promise<BufferReply> {
+    return this.guard(() => script.runBuffer(this.redis, this.roomKeys(room), [...this.common(), room, ...args]));
+  }
+
+  /** KEYS for a room's scripts: its bucket's indexes, then its own keys (one hash slot). */
+  private roomKeys(room: string): string[] {
+    return [...this.keys.indexes(bucketOf(room)), this.keys.room(room), this.keys.seats(room), this.keys.events(room)];
+  }
+
+  private async sweepBucket(bucket: number): Promise<{ seen: number; next: number | undefined }> {
+    const reply = await this.guard(() => scripts.sweepScript.run(this.redis, this.keys.indexes(bucket), [...this.common(), SWEEP_BATCH]));
+    const [seen, next] = strings(reply);
+    return { seen: Number(seen), next: next === undefined || next === '' ? undefined : Number(next) };
   }
 
   private async guard<T>(call: () => Promise<T>): Promise<T> {
@@ -270,17 +301,6 @@ export class RedisStore implements RoomStore {
       if (this.redis.status === 'ready') this.logger.log('error', 'redis command failed', { errorName: error instanceof Error ? error.name : typeof error });
       throw new RoomError('unavailable');
     }
-  }
-
-  private scheduleSweep(delayMs: number): void {
-    if (this.closed) return;
-    this.sweepTimer = this.timers.setTimeout(() => {
-      this.sweepTimer = undefined;
-      this.run(scripts.sweepScript, SWEEP_BATCH).then(
-        (due) => this.scheduleSweep(Number(due) >= SWEEP_BATCH ? 0 : this.sweepIntervalMs),
-        () => this.scheduleSweep(this.sweepIntervalMs),
-      );
-    }, delayMs);
   }
 }
 
@@ -344,7 +364,7 @@ function parseImageInfo(image: NonNullable<ChatEvent['image']>): NonNullable<Cha
   return { id: image.id, type: image.type, bytes: image.bytes, width: image.width, height: image.height };
 }
 
-async function quit(client: Redis): Promise<void> {
+async function quit(client: RedisClient): Promise<void> {
   if (client.status === 'ready') {
     await client.quit();
     return;

@@ -41,7 +41,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       }, ms),
       clearTimeout: (handle) => systemTimers.clearTimeout(handle),
     });
-    const [a, b, c] = await Promise.all([0, 1, 2].map((i) => open(clock, { sweepIntervalMs: 5, timers: counting(i) })));
+    const [a, b, c] = await Promise.all([0, 1, 2].map((i) => open(clock, { sweepMaxSleepMs: 5, timers: counting(i) })));
     const rooms = ['room1xxxxxxxxx', 'room2xxxxxxxxx', 'room3xxxxxxxxx'];
     const seated: Array<{ room: string; token: string }> = [];
     for (const room of rooms) {
@@ -65,7 +65,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
   it('emits exactly one unstable, from the sweeps alone, when several instances see the deadline pass', async () => {
     fresh();
     const clock = new ManualClock();
-    const [a, b, c] = await Promise.all([0, 1, 2].map(() => open(clock, { sweepIntervalMs: 5, unstableAfterMs: 500 })));
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => open(clock, { sweepMaxSleepMs: 5, unstableAfterMs: 500 })));
     const room = 'shakyxxxxxxxxx';
     await a!.createRoom(room, 2);
     const ann = await a!.join(room, 'Ann');

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       redisUrl: undefined,
       redisPrefix: 'phc:',
+      redisCluster: false,
       metricsToken: undefined,
       webConcurrency: 1,
       logRequests: false,
@@ -44,8 +45,8 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', UNSTABLE_AFTER_MS: '3', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true', ...hostileEnv });
-    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, unstableAfterMs: 3, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true, ...IMAGE_DEFAULTS, ...hostileValues });
+    const config = loadConfig({ PORT: '8080', MESSAGE_TTL_MS: '5000', POLL_HOLD_MS: '29999', PRESENCE_TIMEOUT_MS: '1', UNSTABLE_AFTER_MS: '3', ROOM_IDLE_MS: '10', ROOM_CAPACITY: '3', ROOM_MAX_CAPACITY: '4', ROOM_MAX_EVENTS: '9', MAX_ROOMS: '7', ROOMS_PER_MINUTE: '5', ROOM_SALT: 'saltsalt', TRUST_PROXY: 'true', REDIS_URL: 'rediss://h:1', REDIS_PREFIX: 'staging:', REDIS_CLUSTER: 'true', METRICS_TOKEN: 'scrape-token-0123456789', WEB_CONCURRENCY: '4', LOG_REQUESTS: 'true', ...hostileEnv });
+    expect(config).toEqual({ port: 8080, messageTtlMs: 5000, pollHoldMs: 29_999, presenceTimeoutMs: 1, unstableAfterMs: 3, roomIdleMs: 10, roomCapacity: 3, roomMaxCapacity: 4, roomMaxEvents: 9, maxRooms: 7, roomsPerMinute: 5, roomSalt: 'saltsalt', trustProxy: true, redisUrl: 'rediss://h:1', redisPrefix: 'staging:', redisCluster: true, metricsToken: 'scrape-token-0123456789', webConcurrency: 4, logRequests: true, ...IMAGE_DEFAULTS, ...hostileValues });
   });
 
   it('reads the image settings, each budget at least one image (the process budget two)', () => {

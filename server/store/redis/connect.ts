@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger.js';
 
 // A command waits at most this long; a healthy Redis answers our scripts in well under 1 ms.
@@ -7,6 +7,12 @@ const CONNECT_TIMEOUT_MS = 2_000;
 // Reconnect quickly at first, then every second: service resumes within ~1 s of Redis returning.
 const RECONNECT_STEP_MS = 100;
 const RECONNECT_MAX_MS = 1_000;
+// A moved slot or a failover is noticed at once through MOVED and closed connections; the
+// periodic CLUSTER SLOTS is a backstop, and once a minute keeps an idle instance near silent.
+const SLOTS_REFRESH_INTERVAL_MS = 60_000;
+
+/** One Redis, or a Redis Cluster (which routes each call by its keys). */
+export type RedisClient = Redis | Cluster;
 
 /**
  * ioredis settings for a store that must fail fast: while Redis is away nothing is
@@ -28,11 +34,34 @@ function redisOptions(url: string): RedisOptions {
 }
 
 /**
+ * The whole cluster from any one node's URL (its credentials and TLS apply to every node).
+ * Sharded subscribers give each master one subscriber connection beside its command one,
+ * so one Cluster object both runs the scripts and listens (SSUBSCRIBE).
+ */
+function clusterOptions(url: string): ClusterOptions {
+  const { username, password } = new URL(url);
+  const node: RedisOptions = { ...redisOptions(url), ...(username === '' ? {} : { username: decodeURIComponent(username) }), ...(password === '' ? {} : { password: decodeURIComponent(password) }) };
+  return {
+    redisOptions: node,
+    enableOfflineQueue: false,
+    shardedSubscribers: true,
+    slotsRefreshInterval: SLOTS_REFRESH_INTERVAL_MS,
+    clusterRetryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
+  };
+}
+
+function startupNode(url: string): { host: string; port: number } {
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: port === '' ? 6379 : Number(port) };
+}
+
+/**
  * A connection whose errors are reported, never thrown: without an 'error' listener
  * ioredis would print every failed reconnect. One line per outage, one per recovery.
+ * With `cluster`, `url` is any node of a Redis Cluster.
  */
-export function connect(url: string, role: string, logger: Logger): Redis {
-  const client = new Redis(url, redisOptions(url));
+export function connect(url: string, role: string, logger: Logger, cluster = false): RedisClient {
+  const client: RedisClient = cluster ? new Cluster([startupNode(url)], clusterOptions(url)) : new Redis(url, redisOptions(url));
   let down = false;
   let everReady = false;
   client.on('error', (error: Error & { code?: string }) => {
@@ -68,7 +97,7 @@ export function tlsHint(url: string, code: string | undefined): string | undefin
 }
 
 /** Resolves when the client is ready or `timeoutMs` passed, whichever comes first. */
-export function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const onReady = (): void => {

@@ -8,14 +8,19 @@ import { KEY_PARTS } from './keys.js';
 export const PRELUDE = `
 local P, NOW, SLACK = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local TTL, PRESENCE, IDLE = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local ROOMS, PRESENT, EXPIRY = P .. '${KEY_PARTS.rooms}', P .. '${KEY_PARTS.presence}', P .. '${KEY_PARTS.expiry}'
+-- PUBLISH on one Redis, SPUBLISH on a cluster (a sharded channel stays on the room's shard).
+local PUB = ARGV[7]
+-- KEYS[1..3] are the bucket's deadline indexes; the room's keys share their hash tag.
+local ROOMS, PRESENT, EXPIRY = KEYS[1], KEYS[2], KEYS[3]
+local TAG = '{' .. (string.match(KEYS[1] or '', '{(.-)}') or '') .. '}'
+local DUE = P .. '${KEY_PARTS.due}' .. TAG
 
 local function names(id)
-  return { id = id, rk = P .. '${KEY_PARTS.room}{' .. id .. '}', sk = P .. '${KEY_PARTS.seats}{' .. id .. '}',
-    ek = P .. '${KEY_PARTS.events}{' .. id .. '}', seats = {}, dirty = false, woken = false }
+  return { id = id, rk = P .. '${KEY_PARTS.room}' .. TAG .. id, sk = P .. '${KEY_PARTS.seats}' .. TAG .. id,
+    ek = P .. '${KEY_PARTS.events}' .. TAG .. id, seats = {}, dirty = false, woken = false }
 end
 
-local function image_key(o, image_id) return P .. '${KEY_PARTS.image}{' .. o.id .. '}:' .. image_id end
+local function image_key(o, image_id) return P .. '${KEY_PARTS.image}' .. TAG .. o.id .. ':' .. image_id end
 
 -- An image event's bytes go with it, and leave the room's image byte count ('ib').
 local function drop_image(o, event)
@@ -24,15 +29,18 @@ local function drop_image(o, event)
   redis.call('HINCRBY', o.rk, 'ib', -event.image.bytes)
 end
 
-local function channel(o) return P .. '${KEY_PARTS.signal}{' .. o.id .. '}' end
+local function channel(o) return P .. '${KEY_PARTS.signal}' .. TAG .. o.id end
 
 -- The key outlives the store-clock moment 'at' by SLACK ms of real time.
 local function expire_at(key, at)
   redis.call('PEXPIRE', key, math.max(1, math.floor(at - NOW + SLACK)))
 end
 
--- Scores 'member' at 'at' and makes sure the index itself lives past its latest entry.
+-- Scores 'member' at 'at' and makes sure the index itself lives past its latest entry. An
+-- entry earlier than any in its index wakes the instances' sweepers early (deadline-sweeper.ts).
 local function index(zset, member, at)
+  local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+  if #first == 0 or at < tonumber(first[2]) then redis.call(PUB, DUE, tostring(at)) end
   redis.call('ZADD', zset, at, member)
   if redis.call('PTTL', zset) < at - NOW + SLACK then expire_at(zset, at) end
 end
@@ -157,7 +165,7 @@ local function commit(o)
     expire_at(o.sk, last)
     index(ROOMS, o.id, last)
   end
-  if o.woken then redis.call('PUBLISH', channel(o), 'events') end
+  if o.woken then redis.call(PUB, channel(o), 'events') end
 end
 
 -- Every script that opened a room ends through here: commit it, then answer.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 
 export type Reply = string | number | null | Reply[];
 /** A reply read as bytes (for image data): strings come back as Buffers. */
@@ -18,22 +18,27 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, args: ScriptArg[]): Promise<Reply> {
+  /** `keys` all share one hash slot (a Redis Cluster routes the call by them). */
+  async run(redis: RedisClient, keys: string[], args: ScriptArg[]): Promise<Reply> {
     try {
-      return (await redis.evalsha(this.sha, 0, ...args)) as Reply;
+      return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as Reply;
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await redis.eval(this.source, 0, ...args)) as Reply;
+      if (!isNoScript(error)) throw error;
+      return (await redis.eval(this.source, keys.length, ...keys, ...args)) as Reply;
     }
   }
 
   /** As run(), with the reply's strings as raw bytes. */
-  async runBuffer(redis: Redis, args: ScriptArg[]): Promise<BufferReply> {
+  async runBuffer(redis: RedisClient, keys: string[], args: ScriptArg[]): Promise<BufferReply> {
     try {
-      return (await redis.callBuffer('EVALSHA', this.sha, 0, ...args)) as BufferReply;
+      return (await redis.callBuffer('EVALSHA', this.sha, keys.length, ...keys, ...args)) as BufferReply;
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await redis.callBuffer('EVAL', this.source, 0, ...args)) as BufferReply;
+      if (!isNoScript(error)) throw error;
+      return (await redis.callBuffer('EVAL', this.source, keys.length, ...keys, ...args)) as BufferReply;
     }
   }
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }

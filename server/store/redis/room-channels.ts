@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { RoomError, type RoomSignal } from '../room-store.js';
 import { systemTimers, type Timers } from '../../timers.js';
-import type { RedisKeys } from './keys.js';
+import type { RedisClient } from './connect.js';
+import { BUCKETS, type RedisKeys } from './keys.js';
 
 // A client re-polls within a round trip of its answer; keeping the channel that long saves
 // an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
@@ -18,20 +18,35 @@ interface Channel {
 }
 
 /**
- * Room signals over one subscriber connection per process: a room's channel is
- * subscribed while at least one listener of this process wants it. `ready(room)` lets a
- * poll wait for the SUBSCRIBE to be confirmed before it reads, so an event published
- * between that read and the hold still wakes it.
+ * Room signals over one subscriber connection per process (per master on a cluster, where
+ * channels are sharded): a room's channel is subscribed while at least one listener of
+ * this process wants it. `ready(room)` lets a poll wait for the SUBSCRIBE to be confirmed
+ * before it reads, so an event published between that read and the hold still wakes it.
+ * Every bucket's due channel is subscribed for as long as the channels live.
  */
 export class RoomChannels {
   private readonly channels = new Map<string, Channel>();
+  private readonly subscribeCommand: 'subscribe' | 'ssubscribe';
+  private readonly unsubscribeCommand: 'unsubscribe' | 'sunsubscribe';
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly timers: Timers = systemTimers,
+    sharded = false,
+    /** Told a bucket's newly indexed deadline (store clock ms). */
+    private readonly onDue: (bucket: number, at: number) => void = () => {},
   ) {
-    subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    this.subscribeCommand = sharded ? 'ssubscribe' : 'subscribe';
+    this.unsubscribeCommand = sharded ? 'sunsubscribe' : 'unsubscribe';
+    subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
+    // Nothing is queued while disconnected, so each (re)connection subscribes them again.
+    subscriber.on('ready', () => this.subscribeDue());
+    if (subscriber.status === 'ready') this.subscribeDue();
+  }
+
+  private subscribeDue(): void {
+    for (let bucket = 0; bucket < BUCKETS; bucket += 1) this.subscriber[this.subscribeCommand](this.keys.dueChannel(bucket)).catch(() => {});
   }
 
   on(room: string, listener: Listener): () => void {
@@ -52,7 +67,7 @@ export class RoomChannels {
         if (this.channels.get(room) !== current || current.listeners.size > 0) return;
         this.channels.delete(room);
         // Commands on one connection run in order, so a later SUBSCRIBE of this room wins.
-        this.subscriber.unsubscribe(this.keys.channel(room)).catch(() => {});
+        this.subscriber[this.unsubscribeCommand](this.keys.channel(room)).catch(() => {});
       }, LINGER_MS);
     };
   }
@@ -72,15 +87,21 @@ export class RoomChannels {
   }
 
   private subscribe(room: string): Promise<boolean> {
-    return this.subscriber.subscribe(this.keys.channel(room)).then(
+    return this.subscriber[this.subscribeCommand](this.keys.channel(room)).then(
       () => true,
       () => false,
     );
   }
 
   private dispatch(name: string, message: string): void {
-    const room = this.keys.roomOfChannel(name);
-    const channel = room === undefined ? undefined : this.channels.get(room);
+    const about = this.keys.parseChannel(name);
+    if (about === undefined) return;
+    if ('bucket' in about) {
+      const at = Number(message);
+      if (Number.isFinite(at)) this.onDue(about.bucket, at);
+      return;
+    }
+    const channel = this.channels.get(about.room);
     if (channel === undefined) return;
     const signal = parseSignal(message);
     if (signal === undefined) return;

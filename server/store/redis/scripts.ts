@@ -1,5 +1,4 @@
 import { LuaScript } from './lua-script.js';
-import { KEY_PARTS } from './keys.js';
 import { PRELUDE } from './lua-prelude.js';
 
 /**
@@ -7,25 +6,27 @@ import { PRELUDE } from './lua-prelude.js';
  * (seat counting, seq retries, append + trim + notify, exactly one `leave` per timed-out
  * participant) never interleaves with another instance's.
  *
- * Every script takes the same first six arguments (ARGV[1..6]): key prefix, the caller's
- * `now`, expiry slack, message TTL, presence timeout, room idle time; its own follow.
- * Protocol time is always the caller's `now` (the injected clock); the PEXPIREs only
- * back that up, so a Redis left alone by every instance still empties itself.
+ * Every script takes the same first seven arguments (ARGV[1..7]): key prefix, the caller's
+ * `now`, expiry slack, message TTL, presence timeout, room idle time, and PUBLISH or
+ * SPUBLISH; its own follow. Protocol time is always the caller's `now` (the injected
+ * clock); the PEXPIREs only back that up, so a Redis left alone by every instance still
+ * empties itself.
  *
- * The scripts build key names from the prefix (numkeys 0), so they need a non-cluster
- * Redis, which every Heroku Redis plan is.
+ * Room scripts take KEYS[1..3], the room's bucket's indexes (rooms, presence, expiry), and
+ * KEYS[4..6], the room's room, seats and events keys; an image's key, built inside from
+ * the same hash tag, is in the same slot. So each call stays on one Redis Cluster shard.
  */
 
 function script(body: string): LuaScript {
   return new LuaScript(`${PRELUDE}\n${body}`);
 }
 
-// Scripts acting for a token holder (ARGV 7..8: room, token hash) start here: the room as
+// Scripts acting for a token holder (ARGV 8..9: room, token hash) start here: the room as
 // `o` and the caller's seat as `seat`, or the answer 'bad-token'.
 const SEATED = `
-local o = open(ARGV[7])
+local o = open(ARGV[8])
 if not o then return { 'bad-token' } end
-local seat = seat_of(o, ARGV[8])
+local seat = seat_of(o, ARGV[9])
 if not seat then return done(o, { 'bad-token' }) end
 `;
 
@@ -33,56 +34,55 @@ function seatedScript(body: string): LuaScript {
   return script(`${SEATED}${body}`);
 }
 
-/** ARGV 7..10: room, capacity, epoch, maxRooms. 1 created, 0 taken, -1 server full. */
+/** ARGV 8..10: room, capacity, epoch. 1 created, 0 taken (MAX_ROOMS is counted over the buckets by the caller). */
 export const createScript = script(`
-local o = load(ARGV[7])
+local o = load(ARGV[8])
 if o and touch(o) then
   commit(o)
   return 0
 end
-if redis.call('ZCOUNT', ROOMS, '(' .. NOW, '+inf') >= tonumber(ARGV[10]) then return -1 end
-o = names(ARGV[7])
+o = names(ARGV[8])
 o.idle, o.dirty = NOW + IDLE, true
-redis.call('HSET', o.rk, 'cap', ARGV[8], 'epoch', ARGV[9], 'seq', 0, 'idle', o.idle)
+redis.call('HSET', o.rk, 'cap', ARGV[9], 'epoch', ARGV[10], 'seq', 0, 'idle', o.idle)
 commit(o)
 return 1
 `);
 
-/** ARGV 7: room. {} when gone, else {capacity, locked ('1' or '0'), id, name, id, name, ...}, host first. */
+/** ARGV 8: room. {} when gone, else {capacity, locked ('1' or '0'), id, name, id, name, ...}, host first. */
 export const getRoomScript = script(`
-local o = open(ARGV[7])
+local o = open(ARGV[8])
 if not o then return {} end
 commit(o)
 return roster({ o.cap, o.lock or '0' }, o)
 `);
 
 /**
- * ARGV 7..13: room, name, participant id, token hash, join key hash ('' for none), the token
+ * ARGV 8..14: room, name, participant id, token hash, join key hash ('' for none), the token
  * sealed under the join key, join key window ms. {'ok', cursor, capacity, roster...}, or for a
  * key seen within its window {'again', cursor, capacity, participant, sealed token, name, roster...}.
  */
 export const joinScript = script(`
-local o = open(ARGV[7])
+local o = open(ARGV[8])
 if not o then return { 'room-not-found' } end
-if ARGV[11] ~= '' then
+if ARGV[12] ~= '' then
   for _, s in ipairs(o.seats) do
-    if s.k == ARGV[11] and s.kx > NOW then return done(o, roster({ 'again', s.jc, o.cap, s.id, s.kt, s.n }, o)) end
+    if s.k == ARGV[12] and s.kx > NOW then return done(o, roster({ 'again', s.jc, o.cap, s.id, s.kt, s.n }, o)) end
   end
 end
 local status = nil
 if o.lock == '1' then status = 'room-locked'
 elseif #o.seats >= o.cap then status = 'room-full' end
-for _, s in ipairs(o.seats) do if s.id == ARGV[9] then status = 'retry' end end
+for _, s in ipairs(o.seats) do if s.id == ARGV[10] then status = 'retry' end end
 if status then
   commit(o)
   return { status }
 end
 local cursor = o.epoch .. '.' .. o.seq
-local seat = { id = ARGV[9], n = ARGV[8], t = ARGV[10], q = '-1', e = '', s = 'here', l = '', c = 0, u = NOW + PRESENCE, j = o.seq + 1,
-  k = ARGV[11], kt = ARGV[12], kx = NOW + tonumber(ARGV[13]), jc = cursor }
+local seat = { id = ARGV[10], n = ARGV[9], t = ARGV[11], q = '-1', e = '', s = 'here', l = '', c = 0, u = NOW + PRESENCE, j = o.seq + 1,
+  k = ARGV[12], kt = ARGV[13], kx = NOW + tonumber(ARGV[14]), jc = cursor }
 -- A key past its window makes a new seat; the old seat forgets it.
-if ARGV[11] ~= '' then
-  for _, s in ipairs(o.seats) do if s.k == ARGV[11] then s.k = '' save(o, s) end end
+if ARGV[12] ~= '' then
+  for _, s in ipairs(o.seats) do if s.k == ARGV[12] then s.k = '' save(o, s) end end
 end
 table.insert(o.seats, seat)
 o.idle, o.dirty = nil, true
@@ -94,21 +94,21 @@ commit(o)
 return roster({ 'ok', cursor, o.cap }, o)
 `);
 
-/** ARGV 7..8: room, token hash. {'ok', participant, name} or {'bad-token'}. */
+/** ARGV 8..9: room, token hash. {'ok', participant, name} or {'bad-token'}. */
 export const authenticateScript = seatedScript(`
 return done(o, { 'ok', seat.id, seat.n })
 `);
 
 /**
- * ARGV 7..17: room, token hash, text, seq ('' for none), max live events, the text's length in
+ * ARGV 8..18: room, token hash, text, seq ('' for none), max live events, the text's length in
  * characters, chars/s, chars burst, sends/s, sends burst, gaps as JSON ('' for none; never an
  * empty list, which cjson would turn into {}). {'ok', id}, {'rate-limited', waitMs} or {error}.
  * The allowance arithmetic is send-allowance.ts's takeSend; the seat keeps it as ac, as, at.
  */
 export const sendScript = seatedScript(`
-if ARGV[10] ~= '' and tonumber(ARGV[10]) <= tonumber(seat.q) and seat.e ~= '' then return done(o, { 'ok', seat.e }) end
-if redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then return done(o, { 'room-busy' }) end
-local chars, cps, cburst, sps, sburst = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+if ARGV[11] ~= '' and tonumber(ARGV[11]) <= tonumber(seat.q) and seat.e ~= '' then return done(o, { 'ok', seat.e }) end
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[12]) then return done(o, { 'room-busy' }) end
+local chars, cps, cburst, sps, sburst = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
 local elapsed = math.max(0, NOW - (seat.at or NOW))
 local ctok = math.min(cburst, (seat.ac or cburst) + elapsed * cps / 1000)
 local stok = math.min(sburst, (seat.as or sburst) + elapsed * sps / 1000)
@@ -122,54 +122,54 @@ if seat.u < NOW + PRESENCE then
   o.dirty = true
 end
 local gaps = nil
-if ARGV[17] ~= '' then gaps = ARGV[17] end
-local id = append(o, 'text', seat, ARGV[9], nil, gaps)
-if ARGV[10] ~= '' then seat.q = ARGV[10] end
+if ARGV[18] ~= '' then gaps = ARGV[18] end
+local id = append(o, 'text', seat, ARGV[10], nil, gaps)
+if ARGV[11] ~= '' then seat.q = ARGV[11] end
 seat.e = id
 save(o, seat)
 return done(o, { 'ok', id })
 `);
 
 /**
- * ARGV 7..15: room, token hash, max live events, max room image bytes, image id, type,
+ * ARGV 8..16: room, token hash, max live events, max room image bytes, image id, type,
  * width, height, bytes. The bytes go in their own key, with the event's expiry as backstop.
  * {'ok', event id, expiresAt} or {error}.
  */
 export const shareImageScript = seatedScript(`
-if redis.call('ZCARD', o.ek) >= tonumber(ARGV[9]) then return done(o, { 'room-busy' }) end
-local size = string.len(ARGV[15])
-if tonumber(redis.call('HGET', o.rk, 'ib') or '0') + size > tonumber(ARGV[10]) then return done(o, { 'room-images-full' }) end
-local image = { id = ARGV[11], type = ARGV[12], bytes = size, width = tonumber(ARGV[13]), height = tonumber(ARGV[14]) }
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[10]) then return done(o, { 'room-busy' }) end
+local size = string.len(ARGV[16])
+if tonumber(redis.call('HGET', o.rk, 'ib') or '0') + size > tonumber(ARGV[11]) then return done(o, { 'room-images-full' }) end
+local image = { id = ARGV[12], type = ARGV[13], bytes = size, width = tonumber(ARGV[14]), height = tonumber(ARGV[15]) }
 local id = append(o, 'image', seat, nil, image)
-local key = image_key(o, ARGV[11])
-redis.call('HSET', key, 't', ARGV[12], 'w', ARGV[13], 'h', ARGV[14], 'b', ARGV[15])
+local key = image_key(o, ARGV[12])
+redis.call('HSET', key, 't', ARGV[13], 'w', ARGV[14], 'h', ARGV[15], 'b', ARGV[16])
 expire_at(key, NOW + TTL)
 redis.call('HINCRBY', o.rk, 'ib', size)
 return done(o, { 'ok', id, tostring(NOW + TTL) })
 `);
 
-/** ARGV 7..9: room, token hash, image id. {'ok', type, width, height, bytes}, {'gone'} or {'bad-token'}; opening the room drops what expired. */
+/** ARGV 8..10: room, token hash, image id. {'ok', type, width, height, bytes}, {'gone'} or {'bad-token'}; opening the room drops what expired. */
 export const getImageScript = seatedScript(`
-local found = redis.call('HMGET', image_key(o, ARGV[9]), 't', 'w', 'h', 'b')
+local found = redis.call('HMGET', image_key(o, ARGV[10]), 't', 'w', 'h', 'b')
 if not found[1] then return done(o, { 'gone' }) end
 return done(o, { 'ok', found[1], found[2], found[3], found[4] })
 `);
 
-/** ARGV 7..10: room, token hash, 'away' | 'here', max live events. */
+/** ARGV 8..11: room, token hash, 'away' | 'here', max live events. */
 export const presenceScript = seatedScript(`
-if seat.s == ARGV[9] then return done(o, { 'ok' }) end
-if redis.call('ZCARD', o.ek) >= tonumber(ARGV[10]) then return done(o, { 'room-busy' }) end
-seat.s = ARGV[9]
+if seat.s == ARGV[10] then return done(o, { 'ok' }) end
+if redis.call('ZCARD', o.ek) >= tonumber(ARGV[11]) then return done(o, { 'room-busy' }) end
+seat.s = ARGV[10]
 save(o, seat)
-if ARGV[9] == 'away' then append(o, 'away', seat) else append(o, 'back', seat) end
+if ARGV[10] == 'away' then append(o, 'away', seat) else append(o, 'back', seat) end
 return done(o, { 'ok' })
 `);
 
-/** ARGV 7..9: room, token hash, participant id. The host (first seated) removes it and locks the room. */
+/** ARGV 8..10: room, token hash, participant id. The host (first seated) removes it and locks the room. */
 export const kickScript = seatedScript(`
 if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
 local target = nil
-for _, s in ipairs(o.seats) do if s.id == ARGV[9] then target = s end end
+for _, s in ipairs(o.seats) do if s.id == ARGV[10] then target = s end end
 if not target then return done(o, { 'participant-not-found' }) end
 if target.t == seat.t then return done(o, { 'kick-self' }) end
 redis.call('HSET', o.rk, 'lock', '1')
@@ -177,19 +177,19 @@ unseat(o, target)
 return done(o, { 'ok' })
 `);
 
-/** ARGV 7..9: room, token hash, '1' to lock or '0' to unlock. Host only. */
+/** ARGV 8..10: room, token hash, '1' to lock or '0' to unlock. Host only. */
 export const lockScript = seatedScript(`
 if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
-redis.call('HSET', o.rk, 'lock', ARGV[9])
+redis.call('HSET', o.rk, 'lock', ARGV[10])
 return done(o, { 'ok' })
 `);
 
 /**
- * ARGV 7..10: limit key, limit, window ms, the caller's now. Fixed windows as RateLimiter's,
+ * KEYS[1]: the limit's key; ARGV 8..10: limit, window ms, the caller's now. Fixed windows as RateLimiter's,
  * one hash per key that expires with its window: 0 when allowed, else ms until it is.
  */
 export const rateLimitScript = script(`
-local k = P .. '${KEY_PARTS.limit}' .. ARGV[7]
+local k = KEYS[1]
 local limit, win, now = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local start = tonumber(redis.call('HGET', k, 'start') or '')
 if start == nil or now - start >= win then
@@ -202,14 +202,14 @@ redis.call('HINCRBY', k, 'count', 1)
 return 0
 `);
 
-/** ARGV 7..8: room, token hash. */
+/** ARGV 8..9: room, token hash. */
 export const leaveScript = seatedScript(`
 unseat(o, seat)
 return done(o, { 'ok' })
 `);
 
 /**
- * ARGV 7..13: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer bytes.
+ * ARGV 8..14: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer bytes.
  * {'ok', participant, leaseId, epoch, seq, reset, event...} or {'bad-token'}.
  */
 export const openPollScript = seatedScript(`
@@ -222,36 +222,36 @@ if seat.cs == 'unstable' then
   append(o, 'steady', seat)
 end
 -- The poll may be held holdMs; the participant stays present that long and the usual timeout after.
-local present = NOW + tonumber(ARGV[11]) + PRESENCE
+local present = NOW + tonumber(ARGV[12]) + PRESENCE
 if present > seat.u then seat.u = present end
 save(o, seat)
 index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
 o.dirty = true
-redis.call('PUBLISH', channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
+redis.call(PUB, channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
 commit(o)
-return read({ 'ok', seat.id, seat.l }, o, ARGV[9], ARGV[10], tonumber(ARGV[12]), tonumber(ARGV[13]))
+return read({ 'ok', seat.id, seat.l }, o, ARGV[10], ARGV[11], tonumber(ARGV[13]), tonumber(ARGV[14]))
 `);
 
-/** ARGV 7..11: room, cursor epoch ('' for none), cursor seq, limit, max answer bytes. */
+/** ARGV 8..12: room, cursor epoch ('' for none), cursor seq, limit, max answer bytes. */
 export const readScript = script(`
-local o = open(ARGV[7])
+local o = open(ARGV[8])
 if not o then return { 'room-not-found' } end
 commit(o)
-return read({ 'ok' }, o, ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11]))
+return read({ 'ok' }, o, ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]))
 `);
 
 /**
- * ARGV 7..10: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never). Only the current
+ * ARGV 8..11: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never). Only the current
  * lease's end shortens presence and starts the unstable timer.
  */
 export const closePollScript = script(`
-local o = open(ARGV[7])
+local o = open(ARGV[8])
 if not o then return 0 end
 for _, s in ipairs(o.seats) do
-  if s.id == ARGV[8] and s.l == ARGV[9] then
+  if s.id == ARGV[9] and s.l == ARGV[10] then
     s.l = ''
     s.u = NOW + PRESENCE
-    if ARGV[10] ~= '' and s.cs ~= 'unstable' then s.ua = NOW + tonumber(ARGV[10]) end
+    if ARGV[11] ~= '' and s.cs ~= 'unstable' then s.ua = NOW + tonumber(ARGV[11]) end
     save(o, s)
     index(PRESENT, o.id .. ' ' .. s.id, present_at(s))
     o.dirty = true
@@ -262,11 +262,12 @@ return 1
 `);
 
 /**
- * ARGV 7: batch size. Applies up to that many due entries of each deadline index, so a
- * tick costs O(due), never a scan over rooms. Returns how many entries were due.
+ * KEYS[1..3]: a bucket's indexes; ARGV 8: batch size. Applies up to that many due entries of
+ * each, so a run costs O(due), never a scan over rooms. Returns {how many entries were due,
+ * the bucket's next deadline or '' when it has none}.
  */
 export const sweepScript = script(`
-local limit = tonumber(ARGV[7])
+local limit = tonumber(ARGV[8])
 local seen = 0
 local function visit(zset, member, id)
   seen = seen + 1
@@ -289,5 +290,10 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', PRESENT, '-inf', NOW, 'LIMIT', 0,
 end
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', EXPIRY, '-inf', NOW, 'LIMIT', 0, limit)) do visit(EXPIRY, m, m) end
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', ROOMS, '-inf', NOW, 'LIMIT', 0, limit)) do visit(ROOMS, m, m) end
-return seen
+local next = ''
+for _, zset in ipairs({ PRESENT, EXPIRY, ROOMS }) do
+  local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+  if #first > 0 and (next == '' or tonumber(first[2]) < tonumber(next)) then next = first[2] end
+end
+return { seen, next }
 `);
