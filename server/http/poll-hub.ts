@@ -1,4 +1,4 @@
-import type { Cursor } from '../domain/cursor.js';
+import { parseCursor, type Cursor } from '../domain/cursor.js';
 import type { ChatEvent, PollResponse } from '../protocol.js';
 import type { OpenPoll, RoomSignal, RoomStore } from '../store/room-store.js';
 import { systemTimers, type Timers } from '../timers.js';
@@ -93,8 +93,13 @@ class HeldPoll {
   private empty: PollResponse = { events: [], cursor: '' };
   private opened = false;
   private settled = false;
-  private pending = false; // an 'events' signal came while opening or reading
+  private pending = false; // an 'events' signal without its events came while opening or reading
   private reading = false;
+  /** Events after the request's cursor known so far, complete up to `knownTo` (undefined: unknown, read). */
+  private known: ChatEvent[] = [];
+  private knownTo: Cursor | undefined;
+  /** Events signalled while opening or reading, taken in once that is done. */
+  private heard: ChatEvent[] = [];
   private holdTimer: unknown;
   private echoTimer: unknown;
 
@@ -112,6 +117,8 @@ class HeldPoll {
     this.leaseId = opened.leaseId;
     this.lease = Number(opened.leaseId);
     this.empty = opened.reset ? { events: [], cursor: opened.cursor, reset: true } : { events: [], cursor: opened.cursor };
+    // After a reset the client's cursor is no position to count from: wake-ups read.
+    this.knownTo = opened.reset ? undefined : parseCursor(opened.cursor);
     const answer = new Promise<PollResponse>((resolve) => (this.resolve = resolve));
     const { connection, holdMs } = this.request;
     if (opened.events.length > 0) this.settle({ ...this.empty, events: opened.events }, 'events');
@@ -123,7 +130,7 @@ class HeldPoll {
       // on(), not once(): settle() removes it on every path, and once() costs two more objects per held poll.
       connection.on('close', this.onClose);
       this.holdTimer = this.hub.timers.setTimeout(() => this.settleEmpty('timeout'), holdMs);
-      if (this.pending) this.reread();
+      this.takeHeard();
     }
     return answer;
   }
@@ -138,27 +145,60 @@ class HeldPoll {
 
   private onSignal(signal: RoomSignal): void {
     if (signal.type === 'events') {
-      if (this.opened) this.reread();
-      else this.pending = true;
+      if (this.settled) return;
+      if (signal.events === undefined) this.pending = true;
+      else this.heard.push(...signal.events);
+      if (this.opened && !this.reading) this.takeHeard();
     } else if (this.opened && signal.participant === this.participant && Number(signal.leaseId) > this.lease) {
       this.settleEmpty('replaced');
     }
   }
 
-  private reread(): void {
-    if (this.reading || this.settled) {
-      this.pending = true;
-      return;
+  /** Adds what was signalled to what is known, or reads when it does not follow on. */
+  private takeHeard(): void {
+    const heard = this.heard;
+    this.heard = [];
+    if (this.pending || !this.follow(heard)) this.reread();
+    else this.answerKnown();
+  }
+
+  /** True when `events` continue the known ones (repeats are dropped) and stay within the poll's limit. */
+  private follow(events: ChatEvent[]): boolean {
+    const to = this.knownTo;
+    if (to === undefined) return events.length === 0;
+    for (const event of events) {
+      const at = parseCursor(event.id);
+      if (at === undefined || at.epoch !== to.epoch || at.seq > to.seq + 1) return false;
+      if (at.seq <= to.seq) continue;
+      this.known.push(event);
+      to.seq = at.seq;
     }
+    return this.known.length <= this.request.limit;
+  }
+
+  /** Answers with the known events unless they are all the participant's own (those wait for the echo). */
+  private answerKnown(): void {
+    const known = this.known;
+    if (known.length === 0) return;
+    if (!this.onlyOwn(known)) this.settle({ events: known, cursor: known[known.length - 1]!.id }, 'events');
+    else this.scheduleEcho(known[0]!);
+  }
+
+  private reread(): void {
+    if (this.reading || this.settled) return;
     this.reading = true;
     this.pending = false;
     const { room, cursor, limit } = this.request;
     this.hub.store.read(room, cursor, limit).then(
       (result) => {
         this.reading = false;
-        if (result.events.length > 0 && !this.onlyOwn(result.events)) this.settle(result, 'events');
-        else if (result.events.length > 0) this.scheduleEcho(result.events[0]!);
-        if (this.pending) this.reread();
+        if (result.reset === true) {
+          if (result.events.length > 0) this.settle(result, 'events');
+          return;
+        }
+        this.known = result.events;
+        this.knownTo = parseCursor(result.cursor);
+        this.takeHeard();
       },
       () => {
         this.reading = false; // the store is failing; the timeout answers and the client polls again
@@ -176,11 +216,8 @@ class HeldPoll {
     const delayMs = Math.min(OWN_ECHO_DELAY_MS, (first.expiresAt - first.at) / 2);
     this.echoTimer = this.hub.timers.setTimeout(() => {
       this.echoTimer = undefined;
-      const { room, cursor, limit } = this.request;
-      this.hub.store.read(room, cursor, limit).then(
-        (result) => this.settle(result, 'events'),
-        () => this.settleEmpty('timeout'),
-      );
+      const known = this.known;
+      this.settle({ events: known, cursor: known[known.length - 1]!.id }, 'events');
     }, delayMs);
   }
 

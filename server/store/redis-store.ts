@@ -10,6 +10,7 @@ import { DeadlineSweeper } from './redis/deadline-sweeper.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { RoomChannels } from './redis/room-channels.js';
+import { parseEvent } from './redis/event-json.js';
 import * as scripts from './redis/scripts.js';
 import {
   RoomError,
@@ -98,7 +99,7 @@ export class RedisStore implements RoomStore {
       maxSleepMs: options.sweepMaxSleepMs ?? DEFAULT_SWEEP_MAX_SLEEP_MS,
       batch: SWEEP_BATCH,
     });
-    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, cluster, (bucket, at) => this.sweeper.due(bucket, at));
+    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, cluster, (bucket, at) => this.sweeper.due(bucket, at), options.pollMaxBytes);
     // Due notices published while the subscriber was away are lost: look at every bucket.
     this.subscriber.on('ready', () => this.sweeper.resync());
   }
@@ -342,26 +343,6 @@ function readResult(reply: string[], cursor: Cursor | undefined, now: number): P
   const current = `${epoch}.${seq}`;
   const next = last !== undefined ? last.id : reset === '1' || cursor === undefined ? current : formatCursor(cursor);
   return reset === '1' ? { events, cursor: next, reset: true } : { events, cursor: next };
-}
-
-/** Stored JSON back to an event, fields in protocol order. */
-function parseEvent(json: string): ChatEvent {
-  const stored = JSON.parse(json) as ChatEvent;
-  return {
-    id: stored.id,
-    type: stored.type,
-    from: stored.from,
-    name: stored.name,
-    ...(stored.text === undefined ? {} : { text: stored.text }),
-    ...(stored.gaps === undefined ? {} : { gaps: stored.gaps }),
-    ...(stored.image === undefined ? {} : { image: parseImageInfo(stored.image) }),
-    at: stored.at,
-    expiresAt: stored.expiresAt,
-  };
-}
-
-function parseImageInfo(image: NonNullable<ChatEvent['image']>): NonNullable<ChatEvent['image']> {
-  return { id: image.id, type: image.type, bytes: image.bytes, width: image.width, height: image.height };
 }
 
 async function quit(client: RedisClient): Promise<void> {

@@ -1,4 +1,4 @@
-import type { JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
+import type { ChatEvent, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import type { Cursor } from '../domain/cursor.js';
 import type { OpenPoll } from '../domain/room-registry.js';
 import type { StoredImage } from '../domain/room-images.js';
@@ -99,5 +99,9 @@ export interface StoreCounts {
   participants: number;
 }
 
-/** 'events': something was appended. 'poll': a participant opened a poll (older ones give way). */
-export type RoomSignal = { type: 'events' } | { type: 'poll'; participant: string; leaseId: string };
+/**
+ * 'events': something was appended; `events`, when the store sends them along, are exactly
+ * what was appended, in order (a poll whose cursor they follow answers without reading).
+ * 'poll': a participant opened a poll (older ones give way).
+ */
+export type RoomSignal = { type: 'events'; events?: ChatEvent[] } | { type: 'poll'; participant: string; leaseId: string };

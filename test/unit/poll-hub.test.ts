@@ -4,6 +4,7 @@ import { OWN_ECHO_DELAY_MS, PollHub, type ClientConnection, type PollEnd, type P
 import { parseCursor } from '../../server/domain/cursor.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { RoomSignal } from '../../server/store/room-store.js';
+import type { ChatEvent } from '../../server/protocol.js';
 import type { Timers } from '../../server/timers.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -267,3 +268,97 @@ describe('PollHub#poll', () => {
     expectReleased();
   });
 });
+
+/** The memory store, whose wake-ups the test sends itself (as a Redis store's, events along), counting reads. */
+class SignallingStore extends MemoryStore {
+  reads = 0;
+  listener: (signal: RoomSignal) => void = () => {};
+  override subscribe(_room: string, listener: (signal: RoomSignal) => void): () => void {
+    this.listener = listener;
+    return () => {
+      this.listener = () => {};
+    };
+  }
+  override async read(...args: Parameters<MemoryStore['read']>): ReturnType<MemoryStore['read']> {
+    this.reads += 1;
+    return super.read(...args);
+  }
+}
+
+describe('PollHub#poll with events sent along the wake-up', () => {
+  let timers: FakeTimers;
+  let store: SignallingStore;
+  let hub: PollHub;
+  let ann: { token: string; participant: string };
+  let bobToken: string;
+  let at: { epoch: string; seq: number };
+  const room = 'room';
+  const poll = () => hub.poll({ room, token: ann.token, cursor: at, holdMs: 25_000, limit: 500, connection: new FakeConnection() });
+  /** The store's own event `ahead` after the cursor, as its wake-up would carry it. */
+  const eventAt = async (ahead: number): Promise<ChatEvent> => {
+    const all = (await store.read(room, undefined, 500)).events;
+    store.reads -= 1;
+    return all.find((event) => event.id === `${at.epoch}.${at.seq + ahead}`)!;
+  };
+
+  beforeEach(async () => {
+    const clock = new ManualClock();
+    timers = new FakeTimers();
+    store = new SignallingStore({ now: clock.now, timers: new FakeTimers(), ttlMs: 10_000, presenceTimeoutMs: 15_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 10 });
+    hub = new PollHub(store, { timers });
+    await store.createRoom(room, 2);
+    const joined = await store.join(room, 'Ann');
+    ann = { token: joined.token, participant: joined.participant };
+    bobToken = (await store.join(room, 'Bob')).token;
+    at = parseCursor((await store.read(room, undefined, 500)).cursor)!;
+    store.reads = 0;
+  });
+  afterEach(() => store.close());
+
+  it('answers from events that follow its cursor without reading', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, bobToken, 'a');
+    const first = await eventAt(1);
+    store.listener({ type: 'events', events: [first] });
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['a']);
+    expect(result.cursor).toBe(first.id);
+    expect(store.reads).toBe(0);
+  });
+
+  it('reads when the events sent along skip past its cursor (a wake-up was lost), answering everything in order', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, bobToken, 'a');
+    await store.send(room, bobToken, 'b');
+    store.listener({ type: 'events', events: [await eventAt(2)] });
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['a', 'b']);
+    expect(store.reads).toBe(1);
+  });
+
+  it('reads on a wake-up without events', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, bobToken, 'a');
+    store.listener({ type: 'events' });
+    expect((await held).events.map((e) => e.text)).toEqual(['a']);
+    expect(store.reads).toBe(1);
+  });
+
+  it('delivers its own events, heard along the wake-ups (a repeat dropped), after the echo delay without reading', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, ann.token, 'm');
+    await store.send(room, ann.token, 'e');
+    store.listener({ type: 'events', events: [await eventAt(1)] });
+    store.listener({ type: 'events', events: [await eventAt(1), await eventAt(2)] });
+    await tick();
+    expect(timers.fireShortest()).toBe(OWN_ECHO_DELAY_MS);
+    const result = await held;
+    expect(result.events.map((e) => e.text)).toEqual(['m', 'e']);
+    expect(store.reads).toBe(0);
+  });
+});
+

@@ -17,7 +17,7 @@ local DUE = P .. '${KEY_PARTS.due}' .. TAG
 
 local function names(id)
   return { id = id, rk = P .. '${KEY_PARTS.room}' .. TAG .. id, sk = P .. '${KEY_PARTS.seats}' .. TAG .. id,
-    ek = P .. '${KEY_PARTS.events}' .. TAG .. id, seats = {}, dirty = false, woken = false }
+    ek = P .. '${KEY_PARTS.events}' .. TAG .. id, seats = {}, dirty = false, woken = false, appended = {} }
 end
 
 local function image_key(o, image_id) return P .. '${KEY_PARTS.image}' .. TAG .. o.id .. ':' .. image_id end
@@ -66,7 +66,9 @@ local function append(o, kind, seat, text, image, gaps)
   if text then event.text = text end
   if gaps then event.gaps = cjson.decode(gaps) end
   if image then event.image = image end
-  redis.call('ZADD', o.ek, o.seq, cjson.encode(event))
+  local json = cjson.encode(event)
+  redis.call('ZADD', o.ek, o.seq, json)
+  table.insert(o.appended, json)
   -- The log dies with its newest event.
   expire_at(o.ek, NOW + TTL)
   -- An event already in the log expires first; its deadline stays the room's.
@@ -154,7 +156,7 @@ end
 
 -- Writes what changed: key expiries and the room's place in the rooms index (its last
 -- possible moment: idle deadline when empty, latest presence deadline + IDLE when
--- seated), then wakes the room's held polls.
+-- seated), then wakes the room's held polls with what was appended.
 local function commit(o)
   if o.dirty then
     local last = o.idle
@@ -165,7 +167,8 @@ local function commit(o)
     expire_at(o.sk, last)
     index(ROOMS, o.id, last)
   end
-  if o.woken then redis.call(PUB, channel(o), 'events') end
+  -- The events ride along (one per line; JSON escapes newlines), so woken polls need not read.
+  if o.woken then redis.call(PUB, channel(o), 'events\\n' .. table.concat(o.appended, '\\n')) end
 end
 
 -- Every script that opened a room ends through here: commit it, then answer.

@@ -2,6 +2,7 @@ import { RoomError, type RoomSignal } from '../room-store.js';
 import { systemTimers, type Timers } from '../../timers.js';
 import type { RedisClient } from './connect.js';
 import { BUCKETS, type RedisKeys } from './keys.js';
+import { parseEvent } from './event-json.js';
 
 // A client re-polls within a round trip of its answer; keeping the channel that long saves
 // an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
@@ -36,6 +37,8 @@ export class RoomChannels {
     sharded = false,
     /** Told a bucket's newly indexed deadline (store clock ms). */
     private readonly onDue: (bucket: number, at: number) => void = () => {},
+    /** Events whose signal is longer than this are not sent along (POLL_MAX_BYTES). */
+    private readonly maxEventBytes = Number.POSITIVE_INFINITY,
   ) {
     this.subscribeCommand = sharded ? 'ssubscribe' : 'subscribe';
     this.unsubscribeCommand = sharded ? 'sunsubscribe' : 'unsubscribe';
@@ -103,14 +106,22 @@ export class RoomChannels {
     }
     const channel = this.channels.get(about.room);
     if (channel === undefined) return;
-    const signal = parseSignal(message);
+    const signal = parseSignal(message, this.maxEventBytes);
     if (signal === undefined) return;
     for (const listener of [...channel.listeners]) listener(signal);
   }
 }
 
-function parseSignal(message: string): RoomSignal | undefined {
-  if (message === 'events') return { type: 'events' };
+function parseSignal(message: string, maxEventBytes: number): RoomSignal | undefined {
+  if (message.startsWith('events')) {
+    // Past the answer byte cap, the poll reads instead (the read applies the cap).
+    if (message.length > maxEventBytes) return { type: 'events' };
+    try {
+      return { type: 'events', events: message.split('\n').slice(1).map(parseEvent) };
+    } catch {
+      return { type: 'events' };
+    }
+  }
   const [kind, participant, leaseId] = message.split(' ');
   if (kind === 'poll' && participant !== undefined && leaseId !== undefined) return { type: 'poll', participant, leaseId };
   return undefined;
