@@ -1,193 +1,225 @@
 /**
- * npx tsx bench/redis-compare.ts [--rooms=50] [--keys=5] [--seconds=20] [--runs=3]
+ * npm run build && npx tsx bench/redis-compare.ts [--rooms=50] [--keys=5] [--seconds=20]
+ *   [--count-seconds=5] [--idle-seconds=60] [--runs=3] [--retries=2] [--only=memory,redis,cluster,idle]
  *
- * Keystroke latency and server CPU per keystroke: one instance on the memory store
- * against two instances sharing one Redis (each room's two participants on different
- * instances, so every key crosses Redis pub/sub). Runs compiled JavaScript (npm run
- * build first) and a private redis-server, so the shared one's other users do not count.
- * Prints one JSON line per run, then a table of medians.
+ * What the Redis store costs per keystroke: one instance on the memory store, against two
+ * instances on one private redis-server and two on a private 3-master Redis Cluster (each
+ * room's two participants on different instances, so every key crosses Redis), then one
+ * instance idle on each Redis. Runs compiled JavaScript (npm run build first) and the
+ * project's own client (client/core) for every participant. Per try: keys, delivery,
+ * latency, Node and Redis CPU per key, commands per key (MONITOR, a script call as one:
+ * see countCommands), calls per key with script-internal ones, top commands, each shard's
+ * share of the CPU; idle: commands per minute and connections held.
+ * One JSON line per try on stdout, then markdown tables of medians and the targets on stderr.
+ * A try is judged as bench/validity.ts says (generator ≤ 85 % of its core, the machine
+ * otherwise quiet); an invalid one is retried, and flagged wherever it is shown. A setup
+ * that fails (a server that will not start, a refused join) is reported and the rest run on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import type { ChatEvent, JoinResponse } from '../server/protocol.js';
-import { freePort } from './free-port.js';
-import { cpuMs } from './proc-stats.js';
-import { median, round, summarize, type Summary } from './stats.js';
-import { UNLIMITED_CLIENT_ENV } from './server-process.js';
+import { ErrorTally } from './bench-client.js';
+import { waitFor } from './concurrency.js';
+import { GeneratorMonitor } from './generator-monitor.js';
+import { MachineLoadMonitor } from './machine-load.js';
+import { seededRandom } from './random.js';
+import { idleTry } from './redis-idle.js';
+import { killInstancesSync, message, perUnit, startInstance, stopInstances, sumOf, top } from './redis-instances.js';
+import { formatIdle, formatTargets, formatTyping, type IdleResult, type TypingResult } from './redis-report.js';
+import { countCommands, deltas, startCluster, startSingle, stopAllSync, type CommandCount, type NodeDelta, type RedisDeployment } from './redis-servers.js';
+import type { ServerProcess } from './server-process.js';
+import { SplitClient } from './split-client.js';
+import { summarize } from './stats.js';
+import { DeliveryLog } from './typist.js';
+import { judge, type Validity } from './validity.js';
+import { openRooms } from './workloads/rooms.js';
 
 const { values } = parseArgs({
-  options: { rooms: { type: 'string', default: '50' }, keys: { type: 'string', default: '5' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } },
+  options: {
+    rooms: { type: 'string', default: '50' },
+    keys: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '20' },
+    'count-seconds': { type: 'string', default: '5' },
+    'idle-seconds': { type: 'string', default: '60' },
+    runs: { type: 'string', default: '3' },
+    retries: { type: 'string', default: '2' },
+    only: { type: 'string', default: 'memory,redis,cluster,idle' },
+  },
 });
 const ROOMS = Number(values.rooms);
 const KEYS_PER_SECOND = Number(values.keys); // per participant, Poisson
 const DURATION_MS = Number(values.seconds) * 1000;
+const COUNT_MS = Number(values['count-seconds']) * 1000;
+const IDLE_MS = Number(values['idle-seconds']) * 1000;
 const RUNS = Number(values.runs);
-// Lets the joins' polls settle before the clock starts; keys in flight at the end get the drain.
+const RETRIES = Number(values.retries);
+const ONLY = new Set(values.only.split(','));
+// Lets the joins' polls settle before anything is counted.
 const SETTLE_MS = 1_000;
-const DRAIN_MS = 2_000;
+// Keys in flight when typing stops get this long to arrive; a healthy setup needs well under 1 s.
+const DRAIN_TIMEOUT_MS = 5_000;
+// Same seeds in every setup of a run: they see the very same key presses.
+const SEED = 0x5eed;
 
-interface Result {
-  setup: string;
-  run: number;
-  keys: number;
-  deliveredPct: number;
-  latencyMs: Summary;
-  nodeCpuMsPerKey: number;
-  redisCpuMsPerKey: number;
+interface Setup {
+  name: string;
+  key: string;
+  instances: number;
+  redis?: () => Promise<RedisDeployment>;
 }
 
-const children = new Set<ChildProcess>();
+const SETUPS: Setup[] = [
+  { name: 'memory, 1 instance', key: 'memory', instances: 1 },
+  { name: 'Redis, 2 instances', key: 'redis', instances: 2, redis: startSingle },
+  { name: 'Cluster ×3, 2 instances', key: 'cluster', instances: 2, redis: startCluster },
+];
+
+// Set explicitly: the instances inherit this process's environment, which may name a Redis.
+const NO_REDIS = { REDIS_URL: '', REDIS_CLUSTER: 'false' };
+
 process.on('SIGINT', () => {
-  for (const child of children) child.kill('SIGKILL');
+  killInstancesSync();
+  stopAllSync();
   process.exit(130);
 });
 
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ROOM_SALT: 'bench-redis-compare', ROOMS_PER_MINUTE: '10000000', ...UNLIMITED_CLIENT_ENV, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.add(child);
-  for (let i = 0; i < 200; i += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return { url: `http://127.0.0.1:${port}`, child };
-    await sleep(50);
+/**
+ * One try of one setup. Every setup types the same way: COUNT_MS first (on Redis, MONITOR
+ * counts the commands meanwhile; elsewhere it only warms up alike), then DURATION_MS measured
+ * without MONITOR, whose cost per command would otherwise land on Redis and on this process.
+ */
+async function typingTry(setup: Setup, run: number, attempt: number): Promise<TypingResult> {
+  const instances: ServerProcess[] = [];
+  let redis: RedisDeployment | undefined;
+  let client: SplitClient | undefined;
+  try {
+    redis = await setup.redis?.();
+    for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS));
+    const errors = new ErrorTally();
+    client = new SplitClient(
+      instances.map((i) => i.url),
+      errors,
+    );
+    const log = new DeliveryLog(errors);
+    const rooms = await openRooms(client, ROOMS, log);
+    await sleep(SETTLE_MS);
+
+    const stopAt = performance.now() + COUNT_MS + DURATION_MS;
+    rooms.forEach((room, i) => {
+      const seed = SEED + run * 1_000_003 + 2 * i;
+      room.a.type(seededRandom(seed), KEYS_PER_SECOND, stopAt);
+      room.b.type(seededRandom(seed + 1), KEYS_PER_SECOND, stopAt);
+    });
+
+    let counted: (CommandCount & { keys: number; processed: number }) | undefined;
+    if (redis) {
+      const keysBefore = log.keysPressed;
+      const before = await redis.sample();
+      const stop = await countCommands(redis.nodes);
+      await sleep(COUNT_MS);
+      const count = await stop();
+      // Every call INFO counted in the same span, for the coverage check: MONITOR must have seen them all.
+      const processed = sumOf(deltas(before, await redis.sample()).map((d) => d.processed));
+      counted = { ...count, keys: log.keysPressed - keysBefore, processed };
+    } else {
+      await sleep(COUNT_MS);
+    }
+
+    const generatorMonitor = new GeneratorMonitor();
+    const machineLoad = await MachineLoadMonitor.start();
+    const nodeBefore = sumOf(await Promise.all(instances.map((i) => i.cpuMs())));
+    const redisBefore = await redis?.sample();
+    const keysBefore = log.keysPressed;
+    const latenciesFrom = log.latenciesMs.length;
+    await sleep(Math.max(0, stopAt - performance.now()));
+    const keys = log.keysPressed - keysBefore;
+    await waitFor(() => log.keysDelivered >= log.keysPressed, DRAIN_TIMEOUT_MS);
+    const generator = generatorMonitor.stop();
+    const nodeCpuMs = sumOf(await Promise.all(instances.map((i) => i.cpuMs()))) - nodeBefore;
+    const shards: NodeDelta[] = redis && redisBefore ? deltas(redisBefore, await redis.sample()) : [];
+    const redisCpuMs = sumOf(shards.map((s) => s.cpuMs));
+    const machine = await machineLoad.stop(nodeCpuMs + generator.cpuMs + redisCpuMs);
+    for (const room of rooms) {
+      room.a.stop();
+      room.b.stop();
+    }
+
+    const calls = new Map<string, number>();
+    for (const shard of shards) for (const [name, n] of shard.calls) calls.set(name, (calls.get(name) ?? 0) + n);
+    const onRedis = (value: number): number => (redis ? value : Number.NaN);
+    return {
+      setup: setup.name,
+      run,
+      attempt,
+      keys,
+      deliveredPct: log.keysPressed === 0 ? 0 : (log.keysDelivered / log.keysPressed) * 100,
+      duplicates: log.duplicates,
+      latencyMs: summarize(log.latenciesMs.slice(latenciesFrom)),
+      nodeCpuMsPerKey: perUnit(nodeCpuMs, keys),
+      redisCpuMsPerKey: onRedis(perUnit(redisCpuMs, keys)),
+      commandsPerKey: counted ? perUnit(counted.commands, counted.keys) : Number.NaN,
+      scriptCallsPerKey: counted ? perUnit(counted.scriptInternal, counted.keys) : Number.NaN,
+      monitorCoveragePct: counted ? perUnit(100 * (counted.commands + counted.scriptInternal), counted.processed) : Number.NaN,
+      callsPerKeyWithScripts: onRedis(perUnit(sumOf(shards.map((s) => s.processed)), keys)),
+      topCalls: top(calls, keys),
+      topCommands: counted ? top(counted.byCommand, counted.keys) : [],
+      shardCpuPct: redis?.kind === 'cluster' ? shards.map((s) => perUnit(100 * s.cpuMs, redisCpuMs)) : [],
+      errors: errors.count,
+      errorKinds: errors.toJSON(),
+      generator,
+      machine,
+      validity: judge(generator, machine),
+    };
+  } catch (error) {
+    return { ...failedTyping(setup.name, run, attempt), error: message(error), validity: { valid: false, reasons: [`failed: ${message(error)}`] } };
+  } finally {
+    await client?.close().catch(() => {});
+    await stopInstances(instances).catch(() => {});
+    await redis?.stop().catch(() => {});
   }
-  throw new Error('server did not start');
 }
 
-async function startRedis(): Promise<{ url: string; child: ChildProcess; cpuMs: () => Promise<number>; disconnect: () => void }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  children.add(child);
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { retryStrategy: () => 50 });
-  client.on('error', () => {}); // refused until redis-server listens; the ping below waits for it
-  await client.ping();
-  const redisCpuMs = async (): Promise<number> => {
-    const info = await client.info('cpu');
-    const seconds = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-    return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
-  };
-  return { url, child, cpuMs: redisCpuMs, disconnect: () => client.disconnect() };
+function failedTyping(setup: string, run: number, attempt: number): Omit<TypingResult, 'validity'> {
+  const nan = Number.NaN;
+  const none = { nodeCpuMsPerKey: nan, redisCpuMsPerKey: nan, commandsPerKey: nan, scriptCallsPerKey: nan, monitorCoveragePct: nan, callsPerKeyWithScripts: nan };
+  return { setup, run, attempt, keys: 0, deliveredPct: nan, duplicates: 0, latencyMs: summarize([]), ...none, topCalls: [], topCommands: [], shardCpuPct: [], errors: 0, errorKinds: {} };
 }
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${res.status}`);
-  return (await res.json()) as T;
-}
-
-/** One run: ROOMS rooms × 2 typists; participant 0 on the first server, participant 1 on the last. */
-async function run(setup: string, servers: string[], redisCpu: () => Promise<number>, pids: number[], runIndex: number): Promise<Result> {
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  // One controller per request: a shared signal would collect one listener per fetch.
-  const inFlight = new Set<AbortController>();
-  let stopped = false;
-  let keys = 0;
-  const seats: Array<{ base: string; room: string; join: JoinResponse; name: string }> = [];
-  for (let r = 0; r < ROOMS; r += 1) {
-    const { room } = await post<{ room: string }>(`${servers[0]}/rooms`, {});
-    for (const [i, base] of [servers[0]!, servers[servers.length - 1]!].entries()) {
-      const name = `r${r}p${i}`;
-      seats.push({ base, room, name, join: await post<JoinResponse>(`${base}/rooms/${room}/join`, { name }) });
+/** Tries until valid, at most 1 + RETRIES times; a setup that fails outright is not retried (it is broken, not unlucky). */
+async function tries<T extends { validity: Validity; error?: string }>(once: (attempt: number) => Promise<T[]>, into: T[]): Promise<void> {
+  for (let attempt = 1; attempt <= 1 + RETRIES; attempt += 1) {
+    const results = await once(attempt);
+    for (const result of results) {
+      into.push(result);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     }
+    if (results.every((r) => r.validity.valid || r.error !== undefined)) return;
   }
-  const polls = seats.map(async (seat) => {
-    let cursor = seat.join.cursor;
-    while (!stopped) {
-      const abort = new AbortController();
-      inFlight.add(abort);
-      try {
-        const res = await fetch(`${seat.base}/rooms/${seat.room}/poll?cursor=${cursor}`, { headers: { Authorization: `Bearer ${seat.join.token}` }, signal: abort.signal });
-        const body = (await res.json()) as { events: ChatEvent[]; cursor: string };
-        const now = performance.now();
-        for (const event of body.events) {
-          const sent = event.type === 'text' && event.name !== seat.name ? sentAt.get(event.text!) : undefined;
-          if (sent !== undefined) latencies.push(now - sent);
-        }
-        cursor = body.cursor;
-      } catch {
-        // aborted at the end
-      } finally {
-        inFlight.delete(abort);
-      }
-    }
-  });
-  await sleep(SETTLE_MS);
-  const nodeBefore = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
-  const redisBefore = await redisCpu();
-  const endAt = performance.now() + DURATION_MS;
-  const typing = seats.map(async (seat) => {
-    for (let seq = 0; ; seq += 1) {
-      await sleep(-Math.log(1 - Math.random()) * (1000 / KEYS_PER_SECOND));
-      if (performance.now() >= endAt) return;
-      const text = `${seat.name}k${seq}`;
-      sentAt.set(text, performance.now());
-      keys += 1;
-      await post(`${seat.base}/rooms/${seat.room}/send`, { text, seq }, seat.join.token).catch(() => {});
-    }
-  });
-  await Promise.all(typing);
-  await sleep(DRAIN_MS);
-  const nodeCpu = (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0) - nodeBefore;
-  const redisCpuUsed = (await redisCpu()) - redisBefore;
-  stopped = true;
-  for (const abort of inFlight) abort.abort();
-  await Promise.all(polls);
-  return {
-    setup,
-    run: runIndex,
-    keys,
-    deliveredPct: round((100 * latencies.length) / keys),
-    latencyMs: mapSummary(summarize(latencies)),
-    nodeCpuMsPerKey: round(nodeCpu / keys, 3),
-    redisCpuMsPerKey: round(redisCpuUsed / keys, 3),
-  };
-}
-
-function mapSummary(summary: Summary): Summary {
-  return { p50: round(summary.p50), p95: round(summary.p95), p99: round(summary.p99), max: round(summary.max) };
 }
 
 async function main(): Promise<void> {
-  const results: Result[] = [];
-  for (let r = 1; r <= RUNS; r += 1) {
-    const memory = await startServer({});
-    results.push(await run('1 instance, memory', [memory.url], async () => 0, [memory.child.pid!], r));
-    memory.child.kill('SIGTERM');
-    await once(memory.child, 'exit');
-    process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
-
-    const redis = await startRedis();
-    const instances = await Promise.all([startServer({ REDIS_URL: redis.url }), startServer({ REDIS_URL: redis.url })]);
-    results.push(await run('2 instances, Redis', instances.map((i) => i.url), redis.cpuMs, instances.map((i) => i.child.pid!), r));
-    for (const instance of instances) instance.child.kill('SIGTERM');
-    await Promise.all(instances.map((i) => once(i.child, 'exit')));
-    redis.disconnect();
-    redis.child.kill('SIGTERM');
-    await once(redis.child, 'exit');
-    process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+  const startedAt = Date.now();
+  const typing: TypingResult[] = [];
+  const idle: IdleResult[] = [];
+  for (let run = 1; run <= RUNS; run += 1) {
+    for (const setup of SETUPS.filter((s) => ONLY.has(s.key))) await tries(async (attempt) => [await typingTry(setup, run, attempt)], typing);
+    if (ONLY.has('idle')) await tries((attempt) => idleTry(run, attempt, IDLE_MS), idle);
   }
-  process.stderr.write(`\n${ROOMS} rooms × 2 typists × ${KEYS_PER_SECOND} keys/s for ${DURATION_MS / 1000} s, medians of ${RUNS} runs\n`);
-  process.stderr.write('setup                | keys  | delivered | p50 ms | p95 ms | p99 ms | node CPU ms/key | redis CPU ms/key\n');
-  for (const setup of ['1 instance, memory', '2 instances, Redis']) {
-    const mine = results.filter((result) => result.setup === setup);
-    const m = (pick: (result: Result) => number): number => round(median(mine.map(pick)), 3);
-    process.stderr.write(
-      `${setup.padEnd(20)} | ${String(m((x) => x.keys)).padStart(5)} | ${String(m((x) => x.deliveredPct)).padStart(8)}% | ${String(m((x) => x.latencyMs.p50)).padStart(6)} | ${String(m((x) => x.latencyMs.p95)).padStart(6)} | ${String(m((x) => x.latencyMs.p99)).padStart(6)} | ${String(m((x) => x.nodeCpuMsPerKey)).padStart(15)} | ${String(m((x) => x.redisCpuMsPerKey)).padStart(16)}\n`,
-    );
-  }
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  log('');
+  log(`${ROOMS} rooms × 2 typists × ${KEYS_PER_SECOND} keys/s: ${COUNT_MS / 1000} s counting commands under MONITOR, then ${DURATION_MS / 1000} s measured; idle ${IDLE_MS / 1000} s; ${RUNS} runs in ${seconds} s; unpinned`);
+  log('');
+  log(formatTyping(typing));
+  if (idle.length > 0) log(`\n${formatIdle(idle)}`);
+  log(`\n${formatTargets(typing, idle)}`);
 }
 
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`redis-compare: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`redis-compare: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    killInstancesSync();
+    stopAllSync();
     process.exit(1);
   },
 );
