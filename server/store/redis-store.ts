@@ -38,6 +38,11 @@ export interface RedisStoreOptions extends Omit<RegistryOptions, 'imageBudget'> 
    * any deadline it knows of). Tests on a manual clock, which no timer follows, set it small.
    */
   sweepMaxSleepMs?: number;
+  /**
+   * How long a poll's close waits to be made moot by the participant's next poll (see
+   * closePoll); 0 sends it at once, as tests on a manual clock need.
+   */
+  pollCloseGraceMs?: number;
   timers?: Timers;
   logger?: Logger;
   /** Told how long each answered script took, for the operators' round-trip histogram. */
@@ -50,6 +55,9 @@ const DEFAULT_EXPIRY_SLACK_MS = 1_000;
 // 10 min: every bucket is looked at this often even when no deadline was announced (12
 // calls per 10 min), a backstop for a notice lost in flight; reconnections resync at once.
 const DEFAULT_SWEEP_MAX_SLEEP_MS = 600_000;
+// A client polls again well within 1 s of its answer (one round trip), so most closes are
+// never sent; half of UNSTABLE_AFTER_MS at most, so the unstable notice is never late for it.
+const CLOSE_GRACE_MS = 1_000;
 // Entries handled per index and script run; a longer backlog is worked off in back-to-back runs.
 const SWEEP_BATCH = 500;
 // How long start-up waits for Redis before serving anyway (answering 503 until it comes).
@@ -77,6 +85,10 @@ export class RedisStore implements RoomStore {
   private readonly logger: Logger;
   private readonly common: () => Array<string | number>;
   private readonly sweeper: DeadlineSweeper;
+  private readonly closeGraceMs: number;
+  /** Poll closes waiting out the grace, by "<room> <participant>". */
+  private readonly pendingCloses = new Map<string, { timer: unknown; lease: number; send: () => Promise<void> }>();
+  private closing = false;
   private closed = false;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -99,7 +111,13 @@ export class RedisStore implements RoomStore {
       maxSleepMs: options.sweepMaxSleepMs ?? DEFAULT_SWEEP_MAX_SLEEP_MS,
       batch: SWEEP_BATCH,
     });
-    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, cluster, (bucket, at) => this.sweeper.due(bucket, at), options.pollMaxBytes);
+    this.closeGraceMs = options.pollCloseGraceMs ?? Math.min(CLOSE_GRACE_MS, (options.unstableAfterMs ?? CLOSE_GRACE_MS) / 2);
+    this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, {
+      sharded: cluster,
+      onDue: (bucket, at) => this.sweeper.due(bucket, at),
+      onPoll: (room, participant, leaseId) => this.cancelClose(`${room} ${participant}`, Number(leaseId)),
+      maxEventBytes: options.pollMaxBytes,
+    });
     // Due notices published while the subscriber was away are lost: look at every bucket.
     this.subscriber.on('ready', () => this.sweeper.resync());
   }
@@ -201,6 +219,7 @@ export class RedisStore implements RoomStore {
     const at = cursorArgs(cursor);
     const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes()));
     const [participant, leaseId] = ok(reply);
+    this.cancelClose(`${room} ${participant!}`, Number(leaseId));
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
@@ -211,10 +230,39 @@ export class RedisStore implements RoomStore {
     return readResult(reply.slice(1), cursor, this.now());
   }
 
+  /**
+   * A client polls again within a round trip of its answer, and that poll's open makes this
+   * close moot; so the close waits `closeGraceMs` and is dropped when a newer lease of the
+   * participant opens meanwhile, here or on another instance (its 'poll' signal). When it
+   * is sent, it counts presence from when the poll ended, as if sent at once.
+   */
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
-    // Never rejects: a lease that cannot be shortened simply runs its course.
+    const key = `${room} ${participant}`;
+    const lease = Number(leaseId);
+    const endedAt = this.now();
+    if (this.closing || this.closeGraceMs <= 0) return this.sendClose(room, participant, leaseId, endedAt);
+    this.cancelClose(key, lease + 1);
+    // A newer lease's close is already waiting: this one is moot.
+    if (this.pendingCloses.has(key)) return;
+    const timer = this.timers.setTimeout(() => {
+      this.pendingCloses.delete(key);
+      void this.sendClose(room, participant, leaseId, endedAt);
+    }, this.closeGraceMs);
+    this.pendingCloses.set(key, { timer, lease, send: () => this.sendClose(room, participant, leaseId, endedAt) });
+  }
+
+  /** Never rejects: a lease that cannot be shortened simply runs its course. */
+  private async sendClose(room: string, participant: string, leaseId: string, endedAt: number): Promise<void> {
     const unstableAfterMs = this.options.unstableAfterMs ?? '';
-    await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs).catch(() => {});
+    await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs, endedAt).catch(() => {});
+  }
+
+  /** Drops a waiting close of `key` ("<room> <participant>") whose lease is older than `lease`. */
+  private cancelClose(key: string, lease: number): void {
+    const pending = this.pendingCloses.get(key);
+    if (pending === undefined || pending.lease >= lease) return;
+    this.timers.clearTimeout(pending.timer);
+    this.pendingCloses.delete(key);
   }
 
   /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
@@ -259,9 +307,15 @@ export class RedisStore implements RoomStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.sweeper.close();
+    // Closes still waiting are sent now: each shortens a lease that would otherwise hold the seat a poll's length.
+    const closes = [...this.pendingCloses.values()];
+    this.pendingCloses.clear();
+    for (const pending of closes) this.timers.clearTimeout(pending.timer);
+    await Promise.all(closes.map((pending) => pending.send()));
+    this.closed = true;
     this.channels.clear();
     await Promise.allSettled(this.redis === this.subscriber ? [quit(this.redis)] : [quit(this.redis), quit(this.subscriber)]);
   }

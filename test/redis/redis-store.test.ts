@@ -112,6 +112,72 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     }
   });
 
+  /** System timers, but for the poll-close grace (ms === GRACE_MS), which fire only when the test says. */
+  const GRACE_MS = 1_000;
+  const graceTimers = () => {
+    const held = new Set<() => void>();
+    const timers: Timers = {
+      setTimeout: (callback, ms) => {
+        if (ms !== GRACE_MS) return systemTimers.setTimeout(callback, ms);
+        held.add(callback);
+        return callback;
+      },
+      clearTimeout: (handle) => {
+        if (!held.delete(handle as () => void)) systemTimers.clearTimeout(handle);
+      },
+    };
+    const fire = () => {
+      for (const callback of [...held]) {
+        held.delete(callback);
+        callback();
+      }
+    };
+    return { timers, held, fire };
+  };
+
+  it('drops a poll close that the same participant’s next poll, on another instance, made moot', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let scripts = 0;
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (scripts += 1) });
+    const b = await open(clock);
+    const room = 'mootxxxxxxxxxx';
+    await a.createRoom(room, 2);
+    const ann = await a.join(room, 'Ann');
+    const off = a.subscribe(room, () => {});
+    const first = await a.openPoll(room, ann.token, undefined, 5_000, 100);
+    off(); // the channel lingers, so a still hears the next poll's signal
+    await a.closePoll(room, first.participant, first.leaseId);
+    expect(grace.held.size).toBe(1);
+    const sent = scripts;
+    await b.openPoll(room, ann.token, undefined, 5_000, 100);
+    await until(() => grace.held.size === 0, "b's poll signal to cancel a's waiting close");
+    expect(scripts).toBe(sent);
+  });
+
+  it('sends a waiting poll close with the time the poll ended, so presence counts from then', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let scripts = 0;
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, presenceTimeoutMs: 1_000, onRoundTrip: () => (scripts += 1) });
+    const room = 'latexxxxxxxxxx';
+    await a.createRoom(room, 2);
+    const ann = await a.join(room, 'Ann');
+    await a.join(room, 'Bob');
+    const polled = await a.openPoll(room, ann.token, undefined, 60_000, 100);
+    await a.closePoll(room, polled.participant, polled.leaseId);
+    clock.advance(600);
+    const sent = scripts;
+    grace.fire();
+    await until(() => scripts > sent, 'the close to be sent');
+    clock.advance(400);
+    // 1 s after the poll ended (not after the close was sent), Ann is gone; Bob never polled, so he went too.
+    const names = async () => (await a.getRoom(room))!.participants.map((p) => p.name);
+    await until(async () => (await names()).length === 0, 'Ann to time out from the end of her poll');
+  });
+
   it('keeps a hash of each token in Redis, never the token', async () => {
     fresh();
     const store = await open(new ManualClock());

@@ -10,6 +10,17 @@ const LINGER_MS = 2_000;
 
 type Listener = (signal: RoomSignal) => void;
 
+export interface RoomChannelsOptions {
+  /** A Redis Cluster: SSUBSCRIBE, so each channel lives on its room's shard. */
+  sharded?: boolean;
+  /** Told a bucket's newly indexed deadline (store clock ms). */
+  onDue?: (bucket: number, at: number) => void;
+  /** Told of every poll opened in a subscribed room, listened to or lingering. */
+  onPoll?: (room: string, participant: string, leaseId: string) => void;
+  /** Events whose signal is longer than this are not sent along (POLL_MAX_BYTES). */
+  maxEventBytes?: number;
+}
+
 interface Channel {
   listeners: Set<Listener>;
   /** Set while nobody listens: when it fires, the channel is unsubscribed. */
@@ -30,18 +41,22 @@ export class RoomChannels {
   private readonly subscribeCommand: 'subscribe' | 'ssubscribe';
   private readonly unsubscribeCommand: 'unsubscribe' | 'sunsubscribe';
 
+  private readonly onDue: (bucket: number, at: number) => void;
+  private readonly onPoll: (room: string, participant: string, leaseId: string) => void;
+  private readonly maxEventBytes: number;
+
   constructor(
     private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly timers: Timers = systemTimers,
-    sharded = false,
-    /** Told a bucket's newly indexed deadline (store clock ms). */
-    private readonly onDue: (bucket: number, at: number) => void = () => {},
-    /** Events whose signal is longer than this are not sent along (POLL_MAX_BYTES). */
-    private readonly maxEventBytes = Number.POSITIVE_INFINITY,
+    options: RoomChannelsOptions = {},
   ) {
+    const sharded = options.sharded === true;
     this.subscribeCommand = sharded ? 'ssubscribe' : 'subscribe';
     this.unsubscribeCommand = sharded ? 'sunsubscribe' : 'unsubscribe';
+    this.onDue = options.onDue ?? (() => {});
+    this.onPoll = options.onPoll ?? (() => {});
+    this.maxEventBytes = options.maxEventBytes ?? Number.POSITIVE_INFINITY;
     subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
     // Nothing is queued while disconnected, so each (re)connection subscribes them again.
     subscriber.on('ready', () => this.subscribeDue());
@@ -108,6 +123,7 @@ export class RoomChannels {
     if (channel === undefined) return;
     const signal = parseSignal(message, this.maxEventBytes);
     if (signal === undefined) return;
+    if (signal.type === 'poll') this.onPoll(about.room, signal.participant, signal.leaseId);
     for (const listener of [...channel.listeners]) listener(signal);
   }
 }

@@ -241,7 +241,8 @@ return read({ 'ok' }, o, ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12
 `);
 
 /**
- * ARGV 8..11: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never). Only the current
+ * ARGV 8..12: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never), when the poll
+ * ended (store clock; the call may come later, see RedisStore#closePoll). Only the current
  * lease's end shortens presence and starts the unstable timer.
  */
 export const closePollScript = script(`
@@ -249,9 +250,10 @@ local o = open(ARGV[8])
 if not o then return 0 end
 for _, s in ipairs(o.seats) do
   if s.id == ARGV[9] and s.l == ARGV[10] then
+    local ended = tonumber(ARGV[12])
     s.l = ''
-    s.u = NOW + PRESENCE
-    if ARGV[11] ~= '' and s.cs ~= 'unstable' then s.ua = NOW + tonumber(ARGV[11]) end
+    s.u = ended + PRESENCE
+    if ARGV[11] ~= '' and s.cs ~= 'unstable' then s.ua = ended + tonumber(ARGV[11]) end
     save(o, s)
     index(PRESENT, o.id .. ' ' .. s.id, present_at(s))
     o.dirty = true
