@@ -1,17 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ChatEvent } from '../../server/protocol.js';
 import { RedisKeys } from '../../server/store/redis/keys.js';
 import { spawnServer, type SpawnedServer } from '../support/spawn-server.js';
+import { keyHolders, redisClient, redisCluster } from '../support/stores.js';
 import { until } from '../support/until.js';
 
 // One key prefix per test file, shared by the instances it starts (they must see one another's
 // rooms), so a developer's own server on the same database (prefix phc:) never sweeps them.
 const TEST_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
 
+/** The names the instances of this test file give a room's keys and channel in Redis. */
+export const testKeys = new RedisKeys(TEST_PREFIX);
+
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
-  return { REDIS_URL: redisUrl, REDIS_PREFIX: TEST_PREFIX, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
+  const cluster: Record<string, string> = redisCluster ? { REDIS_CLUSTER: 'true' } : {};
+  return { REDIS_URL: redisUrl, ...cluster, REDIS_PREFIX: TEST_PREFIX, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
 }
 
 export interface Instance extends SpawnedServer {
@@ -91,19 +96,22 @@ export class Api {
 }
 
 /**
- * Every key of the database with everything it holds, whatever its type, as one string
- * per key: what an operator (or an attacker) with a Redis dump would see.
+ * Every key of the database (of every master, on a cluster) with everything it holds, whatever
+ * its type, as one string per key: what an operator (or an attacker) with a Redis dump would see.
  */
 export async function dumpDatabase(redisUrl: string): Promise<string[]> {
-  const client = new Redis(redisUrl);
+  const client = redisClient(redisUrl);
   try {
+    await client.connect();
     const dump: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) dump.push(`${key} => ${JSON.stringify(await valueOf(client, key))}`);
-    } while (cursor !== '0');
+    for (const node of keyHolders(client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) dump.push(`${key} => ${JSON.stringify(await valueOf(node, key))}`);
+      } while (cursor !== '0');
+    }
     return dump;
   } finally {
     client.disconnect();
@@ -157,13 +165,16 @@ export interface PollWatch {
  * shutdown answers it before its hold runs out. Tests wait on this, never on a guessed sleep.
  */
 export async function watchPolls(redisUrl: string, room: string): Promise<PollWatch> {
-  const client = new Redis(redisUrl);
+  const client = redisClient(redisUrl, { sharded: true });
   const counts = new Map<string, number>();
-  client.on('message', (_channel: string, message: string) => {
+  // On a cluster the store publishes with SPUBLISH, heard only through SSUBSCRIBE on the channel's shard.
+  client.on(redisCluster ? 'smessage' : 'message', (_channel: string, message: string) => {
     const [kind, participant] = message.split(' ');
     if (kind === 'poll' && participant !== undefined) counts.set(participant, (counts.get(participant) ?? 0) + 1);
   });
-  await client.subscribe(new RedisKeys(TEST_PREFIX).channel(room));
+  await client.connect();
+  const channel = testKeys.channel(room);
+  await (redisCluster ? client.ssubscribe(channel) : client.subscribe(channel));
   const opened = (participant: string): number => counts.get(participant) ?? 0;
   return {
     opened,
