@@ -10,7 +10,7 @@ import { DeadlineSweeper } from './redis/deadline-sweeper.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { RoomChannels } from './redis/room-channels.js';
-import { parseEvent } from './redis/event-json.js';
+import { parseStoredEvent } from './redis/event-json.js';
 import * as scripts from './redis/scripts.js';
 import {
   RoomError,
@@ -392,7 +392,7 @@ function roster(flat: string[]): ParticipantInfo[] {
 /** Mirrors RoomBuffer#read: live events after the cursor and the cursor to poll from next. */
 function readResult(reply: string[], cursor: Cursor | undefined, now: number): PollResponse {
   const [epoch, seq, reset, ...stored] = reply;
-  const events = stored.map(parseEvent).filter((event) => event.expiresAt > now);
+  const events = stored.map(parseStoredEvent).filter((event) => event.expiresAt > now);
   const last = events[events.length - 1];
   const current = `${epoch}.${seq}`;
   const next = last !== undefined ? last.id : reset === '1' || cursor === undefined ? current : formatCursor(cursor);

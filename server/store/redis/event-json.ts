@@ -1,6 +1,11 @@
 import type { ChatEvent } from '../../protocol.js';
 
-/** Stored JSON back to an event, fields in protocol order. */
+/** A stored event ('<expiresAt> <json>', see lua-prelude.ts) back to an event. */
+export function parseStoredEvent(stored: string): ChatEvent {
+  return parseEvent(stored.slice(stored.indexOf(' ') + 1));
+}
+
+/** Event JSON back to an event, fields in protocol order. */
 export function parseEvent(json: string): ChatEvent {
   const stored = JSON.parse(json) as ChatEvent;
   return {

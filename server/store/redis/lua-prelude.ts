@@ -1,9 +1,17 @@
 import { KEY_PARTS } from './keys.js';
 
 /**
- * The Lua library every store script starts with (scripts.ts): the common arguments,
- * key names, the room loaded as a Lua table, and the helpers that keep a room's
- * deadlines, indexes and key expiries in step.
+ * The Lua library every store script starts with (scripts.ts): the common arguments, key
+ * names, and the two ways to open a room.
+ *
+ * The hot path (send, poll open, read, poll close) opens a room with one HMGET of its hash
+ * (the token's seat id rides along as field `t:<token hash>`) and one HGET of the caller's
+ * seat: O(1) whatever the room holds. The room hash keeps `nd`, no later than any seat's
+ * next deadline, and `xe`, when its oldest event expires; only when `nd` or the idle
+ * deadline has passed is the whole room loaded and every deadline applied, as
+ * RoomRegistry.sweep does (about once per poll hold per room). Deadline indexes may run
+ * early, never late: a seat's entry is moved earlier at once, later only when the room is
+ * next loaded whole, so a poll open writes no index at all.
  */
 export const PRELUDE = `
 local P, NOW, SLACK = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -14,107 +22,45 @@ local PUB = ARGV[7]
 local ROOMS, PRESENT, EXPIRY = KEYS[1], KEYS[2], KEYS[3]
 local TAG = '{' .. (string.match(KEYS[1] or '', '{(.-)}') or '') .. '}'
 local DUE = P .. '${KEY_PARTS.due}' .. TAG
+-- A seated room's last moment ('x') is written an eighth of IDLE ahead, so it is rewritten
+-- once per IDLE/8 of activity rather than at every poll.
+local ROOM_STEP = math.max(1000, IDLE / 8)
+-- A room's log is trimmed at most every 500 ms: text is gone within 0.5 s of expiresAt
+-- (1 s promised), for two trims a second in a busy room instead of one per event.
+local TRIM_GAP = 500
+-- Expired events are looked at 8 at a time: a trim usually finds a few.
+local TRIM_WINDOW = 8
 
 local function names(id)
   return { id = id, rk = P .. '${KEY_PARTS.room}' .. TAG .. id, sk = P .. '${KEY_PARTS.seats}' .. TAG .. id,
-    ek = P .. '${KEY_PARTS.events}' .. TAG .. id, seats = {}, dirty = false, woken = false, appended = {} }
+    ek = P .. '${KEY_PARTS.events}' .. TAG .. id, seats = {}, full = false, woken = false, appended = {}, want = nil }
 end
 
 local function image_key(o, image_id) return P .. '${KEY_PARTS.image}' .. TAG .. o.id .. ':' .. image_id end
 
--- An image event's bytes go with it, and leave the room's image byte count ('ib').
-local function drop_image(o, event)
-  if not event.image then return end
-  redis.call('DEL', image_key(o, event.image.id))
-  redis.call('HINCRBY', o.rk, 'ib', -event.image.bytes)
-end
-
 local function channel(o) return P .. '${KEY_PARTS.signal}' .. TAG .. o.id end
+
+local function member(o, seat) return o.id .. ' ' .. seat.id end
 
 -- The key outlives the store-clock moment 'at' by SLACK ms of real time.
 local function expire_at(key, at)
   redis.call('PEXPIRE', key, math.max(1, math.floor(at - NOW + SLACK)))
 end
 
--- Scores 'member' at 'at' and makes sure the index itself lives past its latest entry. An
--- entry earlier than any in its index wakes the instances' sweepers early (deadline-sweeper.ts).
-local function index(zset, member, at)
-  local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
-  if #first == 0 or at < tonumber(first[2]) then redis.call(PUB, DUE, tostring(at)) end
-  redis.call('ZADD', zset, at, member)
+-- An index key lives past 'at' (every entry of a room is before the room's last moment).
+local function keep_index(zset, at)
   if redis.call('PTTL', zset) < at - NOW + SLACK then expire_at(zset, at) end
 end
 
-local function load(id)
-  local o = names(id)
-  local h = redis.call('HGETALL', o.rk)
-  if #h == 0 then return nil end
-  for i = 1, #h, 2 do o[h[i]] = h[i + 1] end
-  o.cap, o.seq, o.idle = tonumber(o.cap), tonumber(o.seq), tonumber(o.idle)
-  local s = redis.call('HGETALL', o.sk)
-  for i = 2, #s, 2 do table.insert(o.seats, cjson.decode(s[i])) end
-  table.sort(o.seats, function(a, b) return a.j < b.j end)
-  return o
+-- Scores 'm' at 'at'. An entry earlier than any in its index wakes the instances'
+-- sweepers early (deadline-sweeper.ts).
+local function index(zset, m, at)
+  local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+  if #first == 0 or at < tonumber(first[2]) then redis.call(PUB, DUE, tostring(at)) end
+  redis.call('ZADD', zset, at, m)
 end
 
 local function save(o, seat) redis.call('HSET', o.sk, seat.id, cjson.encode(seat)) end
-
--- 'gaps' is the send's cadence as a JSON array, or nil.
-local function append(o, kind, seat, text, image, gaps)
-  o.seq = redis.call('HINCRBY', o.rk, 'seq', 1)
-  local event = { id = o.epoch .. '.' .. o.seq, type = kind, from = seat.id, name = seat.n, at = NOW, expiresAt = NOW + TTL }
-  if text then event.text = text end
-  if gaps then event.gaps = cjson.decode(gaps) end
-  if image then event.image = image end
-  local json = cjson.encode(event)
-  redis.call('ZADD', o.ek, o.seq, json)
-  table.insert(o.appended, json)
-  -- The log dies with its newest event.
-  expire_at(o.ek, NOW + TTL)
-  -- An event already in the log expires first; its deadline stays the room's.
-  if not redis.call('ZSCORE', EXPIRY, o.id) then index(EXPIRY, o.id, NOW + TTL) end
-  o.woken = true
-  return event.id
-end
-
-local function unseat(o, seat)
-  redis.call('HDEL', o.sk, seat.id)
-  redis.call('ZREM', PRESENT, o.id .. ' ' .. seat.id)
-  for i, s in ipairs(o.seats) do if s.id == seat.id then table.remove(o.seats, i) break end end
-  append(o, 'leave', seat)
-  if #o.seats == 0 then
-    o.idle = NOW + IDLE
-    redis.call('HSET', o.rk, 'idle', o.idle)
-  end
-  o.dirty = true
-end
-
--- Drops expired events from the front (every event lives TTL, so expiry follows seq).
-local function trim(o)
-  local due = redis.call('ZSCORE', EXPIRY, o.id)
-  if due and tonumber(due) > NOW then return end
-  while true do
-    local first = redis.call('ZRANGE', o.ek, 0, 0)
-    if #first == 0 then
-      redis.call('ZREM', EXPIRY, o.id)
-      return
-    end
-    local event = cjson.decode(first[1])
-    if event.expiresAt > NOW then
-      index(EXPIRY, o.id, event.expiresAt)
-      return
-    end
-    redis.call('ZREMRANGEBYRANK', o.ek, 0, 0)
-    drop_image(o, event)
-  end
-end
-
-local function delete(o)
-  for _, e in ipairs(redis.call('ZRANGE', o.ek, 0, -1)) do drop_image(o, cjson.decode(e)) end
-  redis.call('DEL', o.rk, o.sk, o.ek)
-  redis.call('ZREM', ROOMS, o.id)
-  redis.call('ZREM', EXPIRY, o.id)
-end
 
 -- A seat's one entry in the presence index: the earlier of its presence deadline (u) and
 -- the moment its connection turns unstable (ua, set while no poll is in flight; cs is
@@ -124,9 +70,126 @@ local function present_at(s)
   return s.u
 end
 
--- Applies what is due in this room, as RoomRegistry.sweep does: presence timeouts (in
--- deadline order), unstable connections of those still seated, expired events, idle
--- deletion. False when the room is gone.
+-- After a seat's deadline moved earlier: its index entry (pi) and the room's nd follow at
+-- once. A later deadline needs nothing now (the entry runs early; see above). Save after.
+local function lower(o, s)
+  local at = present_at(s)
+  if s.pi == nil or at < s.pi then
+    index(PRESENT, member(o, s), at)
+    s.pi = at
+  end
+  if o.nd == nil or at < o.nd then
+    o.nd = at
+    redis.call('HSET', o.rk, 'nd', at)
+  end
+end
+
+-- The room must live until 'at' at least (a seat's presence deadline + IDLE).
+local function grow(o, at)
+  if o.want == nil or at > o.want then o.want = at end
+end
+
+-- Stored event: '<expiresAt> <json>', so a trim reads the time without decoding.
+local function stored_json(m) return string.sub(m, string.find(m, ' ', 1, true) + 1) end
+
+-- An image event's bytes go with it, and leave the room's image byte count ('ib').
+local function drop_image(o, m)
+  if not string.find(m, '"image":', 1, true) then return end
+  local event = cjson.decode(stored_json(m))
+  if not event.image then return end
+  redis.call('DEL', image_key(o, event.image.id))
+  redis.call('HINCRBY', o.rk, 'ib', -event.image.bytes)
+end
+
+-- 'gaps' is the send's cadence as a JSON array, or nil.
+local function append(o, kind, seat, text, image, gaps)
+  o.seq = redis.call('HINCRBY', o.rk, 'seq', 1)
+  local event = { id = o.epoch .. '.' .. o.seq, type = kind, from = seat.id, name = seat.n, at = NOW, expiresAt = NOW + TTL }
+  if text then event.text = text end
+  if gaps then event.gaps = cjson.decode(gaps) end
+  if image then event.image = image end
+  local json = cjson.encode(event)
+  redis.call('ZADD', o.ek, o.seq, (NOW + TTL) .. ' ' .. json)
+  -- The log dies with its newest event.
+  expire_at(o.ek, NOW + TTL)
+  -- An event already in the log expires first; its deadline stays the room's.
+  if o.xe == nil then
+    o.xe = NOW + TTL
+    redis.call('HSET', o.rk, 'xe', o.xe)
+    index(EXPIRY, o.id, o.xe)
+  end
+  table.insert(o.appended, json)
+  o.woken = true
+  return event.id
+end
+
+-- Drops expired events from the front (every event lives TTL, so expiry follows seq).
+local function trim(o)
+  if o.xe == nil or o.xe > NOW then return end
+  local next = nil
+  repeat
+    local front = redis.call('ZRANGE', o.ek, 0, TRIM_WINDOW - 1)
+    local gone = 0
+    for _, m in ipairs(front) do
+      local at = tonumber(string.sub(m, 1, string.find(m, ' ', 1, true) - 1))
+      if at > NOW then
+        next = at
+        break
+      end
+      drop_image(o, m)
+      gone = gone + 1
+    end
+    if gone > 0 then redis.call('ZREMRANGEBYRANK', o.ek, 0, gone - 1) end
+  until next ~= nil or #front < TRIM_WINDOW
+  if next == nil then
+    o.xe = nil
+    redis.call('HDEL', o.rk, 'xe')
+    redis.call('ZREM', EXPIRY, o.id)
+  else
+    -- Moving the entry later never needs a notice.
+    o.xe = math.max(next, NOW + TRIM_GAP)
+    redis.call('HSET', o.rk, 'xe', o.xe)
+    redis.call('ZADD', EXPIRY, o.xe, o.id)
+  end
+end
+
+-- The whole room: every field and every seat (sorted by join order, host first).
+local function load(id)
+  local o = names(id)
+  local h = redis.call('HGETALL', o.rk)
+  if #h == 0 then return nil end
+  for i = 1, #h, 2 do o[h[i]] = h[i + 1] end
+  o.cap, o.seq, o.idle, o.nd, o.xe, o.x = tonumber(o.cap), tonumber(o.seq), tonumber(o.idle), tonumber(o.nd), tonumber(o.xe), tonumber(o.x)
+  local s = redis.call('HGETALL', o.sk)
+  for i = 2, #s, 2 do table.insert(o.seats, cjson.decode(s[i])) end
+  table.sort(o.seats, function(a, b) return a.j < b.j end)
+  o.full = true
+  return o
+end
+
+local function unseat(o, seat)
+  redis.call('HDEL', o.sk, seat.id)
+  redis.call('HDEL', o.rk, 't:' .. seat.t)
+  redis.call('ZREM', PRESENT, member(o, seat))
+  for i, s in ipairs(o.seats) do if s.id == seat.id then table.remove(o.seats, i) break end end
+  append(o, 'leave', seat)
+  if #o.seats == 0 then
+    o.idle = NOW + IDLE
+    redis.call('HSET', o.rk, 'idle', o.idle)
+  end
+end
+
+local function delete(o)
+  for _, m in ipairs(redis.call('ZRANGE', o.ek, 0, -1)) do drop_image(o, m) end
+  for _, s in ipairs(o.seats) do redis.call('ZREM', PRESENT, member(o, s)) end
+  redis.call('DEL', o.rk, o.sk, o.ek)
+  redis.call('ZREM', ROOMS, o.id)
+  redis.call('ZREM', EXPIRY, o.id)
+end
+
+-- Applies everything due in a loaded room: presence timeouts (in deadline order), unstable
+-- connections of those still seated, expired events, idle deletion; then sets every seat's
+-- index entry and the room's nd to their exact deadlines. False when the room is gone.
 local function touch(o)
   local due = {}
   for _, s in ipairs(o.seats) do if s.u <= NOW then table.insert(due, s) end end
@@ -137,13 +200,29 @@ local function touch(o)
   table.sort(shaky, function(a, b) return a.ua < b.ua end)
   for _, s in ipairs(shaky) do
     s.ua, s.cs = nil, 'unstable'
-    save(o, s)
     append(o, 'unstable', s)
   end
+  local changed = {}
+  for _, s in ipairs(shaky) do changed[s.id] = true end
   trim(o)
   if #o.seats == 0 and o.idle ~= nil and o.idle <= NOW then
     delete(o)
     return false
+  end
+  local nd = nil
+  for _, s in ipairs(o.seats) do
+    local at = present_at(s)
+    if s.pi ~= at then
+      index(PRESENT, member(o, s), at)
+      s.pi = at
+      changed[s.id] = true
+    end
+    if changed[s.id] then save(o, s) end
+    if nd == nil or at < nd then nd = at end
+  end
+  if nd ~= o.nd then
+    o.nd = nd
+    if nd == nil then redis.call('HDEL', o.rk, 'nd') else redis.call('HSET', o.rk, 'nd', nd) end
   end
   return true
 end
@@ -154,18 +233,53 @@ local function open(id)
   return nil
 end
 
--- Writes what changed: key expiries and the room's place in the rooms index (its last
--- possible moment: idle deadline when empty, latest presence deadline + IDLE when
--- seated), then wakes the room's held polls with what was appended.
-local function commit(o)
-  if o.dirty then
-    local last = o.idle
+-- The hot path's opening: the room's scalars and, with 'tok', the token's seat. When a
+-- deadline of the room has passed, the room is loaded whole and brought up to date first.
+-- Returns the room (nil when gone) and the seat (nil when the token is not seated).
+local function quick(id, tok, seat_id)
+  local o = names(id)
+  local h = redis.call('HMGET', o.rk, 'epoch', 'seq', 'nd', 'xe', 'x', 'idle', 'cap', tok and ('t:' .. tok) or 'epoch')
+  if not h[1] then return nil end
+  o.epoch, o.seq, o.nd, o.xe, o.x, o.idle, o.cap = h[1], tonumber(h[2]), tonumber(h[3]), tonumber(h[4]), tonumber(h[5]), tonumber(h[6]), tonumber(h[7])
+  if (o.nd ~= nil and o.nd <= NOW) or (o.idle ~= nil and o.idle <= NOW) then
+    o = open(id)
+    if not o then return nil end
     for _, s in ipairs(o.seats) do
-      if last == nil or s.u + IDLE > last then last = s.u + IDLE end
+      if (tok and s.t == tok) or (seat_id and s.id == seat_id) then return o, s end
     end
-    expire_at(o.rk, last)
-    expire_at(o.sk, last)
-    index(ROOMS, o.id, last)
+    return o, nil
+  end
+  trim(o)
+  local sid = seat_id
+  if tok then sid = h[8] end
+  if not sid then return o, nil end
+  local json = redis.call('HGET', o.sk, sid)
+  if not json then return o, nil end
+  return o, cjson.decode(json)
+end
+
+-- Writes the room's last possible moment ('x': key expiries and its place in the rooms
+-- index) when it must move: exactly the idle deadline when empty; when seated, ROOM_STEP
+-- past what it must reach (the latest presence deadline + IDLE). Then wakes the room's
+-- held polls with what was appended.
+local function commit(o)
+  local x = nil
+  if o.full and #o.seats == 0 then
+    if o.idle ~= o.x then x = o.idle end
+  else
+    local need = o.want
+    if o.full then for _, s in ipairs(o.seats) do if need == nil or s.u + IDLE > need then need = s.u + IDLE end end end
+    if need ~= nil and (o.x == nil or need > o.x or (o.full and o.x <= NOW)) then x = need + ROOM_STEP end
+  end
+  if x ~= nil then
+    o.x = x
+    redis.call('HSET', o.rk, 'x', x)
+    expire_at(o.rk, x)
+    expire_at(o.sk, x)
+    index(ROOMS, o.id, x)
+    keep_index(ROOMS, x)
+    keep_index(PRESENT, x)
+    keep_index(EXPIRY, x)
   end
   -- The events ride along (one per line; JSON escapes newlines), so woken polls need not read.
   if o.woken then redis.call(PUB, channel(o), 'events\\n' .. table.concat(o.appended, '\\n')) end
@@ -190,7 +304,7 @@ local function roster(out, o)
   return out
 end
 
--- Appends to 'out': epoch, seq, reset flag, then up to 'limit' event JSONs after the cursor,
+-- Appends to 'out': epoch, seq, reset flag, then up to 'limit' stored events after the cursor,
 -- and past the first no more than 'max_bytes' of them (RoomBuffer.read's answer byte cap).
 local function read(out, o, epoch, after, limit, max_bytes)
   local reset = epoch ~= '' and (epoch ~= o.epoch or tonumber(after) > o.seq)
@@ -199,10 +313,12 @@ local function read(out, o, epoch, after, limit, max_bytes)
   table.insert(out, o.epoch)
   table.insert(out, tostring(o.seq))
   table.insert(out, reset and '1' or '0')
+  -- Nothing after the cursor: skip the range query (the usual case for a poll that will be held).
+  if from >= o.seq then return out end
   local bytes, taken = 0, 0
   for _, e in ipairs(redis.call('ZRANGEBYSCORE', o.ek, '(' .. from, '+inf', 'LIMIT', 0, limit)) do
     -- Expired events are filtered out by the caller; they still count here, which only ends an answer early.
-    bytes = bytes + #e
+    bytes = bytes + #e - string.find(e, ' ', 1, true)
     if bytes > max_bytes and taken > 0 then break end
     table.insert(out, e)
     taken = taken + 1
@@ -210,4 +326,3 @@ local function read(out, o, epoch, after, limit, max_bytes)
   return out
 end
 `;
-

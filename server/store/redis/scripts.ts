@@ -22,8 +22,14 @@ function script(body: string): LuaScript {
 }
 
 // Scripts acting for a token holder (ARGV 8..9: room, token hash) start here: the room as
-// `o` and the caller's seat as `seat`, or the answer 'bad-token'.
-const SEATED = `
+// `o` and the caller's seat as `seat`, or the answer 'bad-token'. QUICK opens the room on
+// the hot path (O(1)); WHOLE loads every seat, for what needs the roster or the host.
+const QUICK = `
+local o, seat = quick(ARGV[8], ARGV[9])
+if not o then return { 'bad-token' } end
+if not seat then return done(o, { 'bad-token' }) end
+`;
+const WHOLE = `
 local o = open(ARGV[8])
 if not o then return { 'bad-token' } end
 local seat = seat_of(o, ARGV[9])
@@ -31,7 +37,11 @@ if not seat then return done(o, { 'bad-token' }) end
 `;
 
 function seatedScript(body: string): LuaScript {
-  return script(`${SEATED}${body}`);
+  return script(`${QUICK}${body}`);
+}
+
+function wholeRoomScript(body: string): LuaScript {
+  return script(`${WHOLE}${body}`);
 }
 
 /** ARGV 8..10: room, capacity, epoch. 1 created, 0 taken (MAX_ROOMS is counted over the buckets by the caller). */
@@ -42,7 +52,7 @@ if o and touch(o) then
   return 0
 end
 o = names(ARGV[8])
-o.idle, o.dirty = NOW + IDLE, true
+o.idle, o.full = NOW + IDLE, true
 redis.call('HSET', o.rk, 'cap', ARGV[9], 'epoch', ARGV[10], 'seq', 0, 'idle', o.idle)
 commit(o)
 return 1
@@ -85,10 +95,11 @@ if ARGV[12] ~= '' then
   for _, s in ipairs(o.seats) do if s.k == ARGV[12] then s.k = '' save(o, s) end end
 end
 table.insert(o.seats, seat)
-o.idle, o.dirty = nil, true
+o.idle = nil
 redis.call('HDEL', o.rk, 'idle')
+redis.call('HSET', o.rk, 't:' .. seat.t, seat.id)
+lower(o, seat)
 save(o, seat)
-index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
 append(o, 'join', seat)
 commit(o)
 return roster({ 'ok', cursor, o.cap }, o)
@@ -115,11 +126,10 @@ local stok = math.min(sburst, (seat.as or sburst) + elapsed * sps / 1000)
 local wait = math.max((chars - ctok) * 1000 / cps, (1 - stok) * 1000 / sps)
 if wait > 0 then return done(o, { 'rate-limited', tostring(math.ceil(wait)) }) end
 seat.ac, seat.as, seat.at = ctok - chars, stok - 1, NOW
--- Sending is as plain a sign of presence as polling.
+-- Sending is as plain a sign of presence as polling (a later deadline: no index write).
 if seat.u < NOW + PRESENCE then
   seat.u = NOW + PRESENCE
-  index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
-  o.dirty = true
+  grow(o, seat.u + IDLE)
 end
 local gaps = nil
 if ARGV[18] ~= '' then gaps = ARGV[18] end
@@ -166,7 +176,7 @@ return done(o, { 'ok' })
 `);
 
 /** ARGV 8..10: room, token hash, participant id. The host (first seated) removes it and locks the room. */
-export const kickScript = seatedScript(`
+export const kickScript = wholeRoomScript(`
 if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
 local target = nil
 for _, s in ipairs(o.seats) do if s.id == ARGV[10] then target = s end end
@@ -178,7 +188,7 @@ return done(o, { 'ok' })
 `);
 
 /** ARGV 8..10: room, token hash, '1' to lock or '0' to unlock. Host only. */
-export const lockScript = seatedScript(`
+export const lockScript = wholeRoomScript(`
 if o.seats[1].t ~= seat.t then return done(o, { 'not-host' }) end
 redis.call('HSET', o.rk, 'lock', ARGV[10])
 return done(o, { 'ok' })
@@ -203,7 +213,7 @@ return 0
 `);
 
 /** ARGV 8..9: room, token hash. */
-export const leaveScript = seatedScript(`
+export const leaveScript = wholeRoomScript(`
 unseat(o, seat)
 return done(o, { 'ok' })
 `);
@@ -221,12 +231,14 @@ if seat.cs == 'unstable' then
   seat.cs = 'steady'
   append(o, 'steady', seat)
 end
--- The poll may be held holdMs; the participant stays present that long and the usual timeout after.
+-- The poll may be held holdMs; the participant stays present that long and the usual
+-- timeout after. A later deadline: the index entry may run early, so nothing is written there.
 local present = NOW + tonumber(ARGV[12]) + PRESENCE
-if present > seat.u then seat.u = present end
+if present > seat.u then
+  seat.u = present
+  grow(o, seat.u + IDLE)
+end
 save(o, seat)
-index(PRESENT, o.id .. ' ' .. seat.id, present_at(seat))
-o.dirty = true
 redis.call(PUB, channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
 commit(o)
 return read({ 'ok', seat.id, seat.l }, o, ARGV[10], ARGV[11], tonumber(ARGV[13]), tonumber(ARGV[14]))
@@ -234,7 +246,7 @@ return read({ 'ok', seat.id, seat.l }, o, ARGV[10], ARGV[11], tonumber(ARGV[13])
 
 /** ARGV 8..12: room, cursor epoch ('' for none), cursor seq, limit, max answer bytes. */
 export const readScript = script(`
-local o = open(ARGV[8])
+local o = quick(ARGV[8])
 if not o then return { 'room-not-found' } end
 commit(o)
 return read({ 'ok' }, o, ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]))
@@ -246,18 +258,15 @@ return read({ 'ok' }, o, ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12
  * lease's end shortens presence and starts the unstable timer.
  */
 export const closePollScript = script(`
-local o = open(ARGV[8])
+local o, s = quick(ARGV[8], nil, ARGV[9])
 if not o then return 0 end
-for _, s in ipairs(o.seats) do
-  if s.id == ARGV[9] and s.l == ARGV[10] then
-    local ended = tonumber(ARGV[12])
-    s.l = ''
-    s.u = ended + PRESENCE
-    if ARGV[11] ~= '' and s.cs ~= 'unstable' then s.ua = ended + tonumber(ARGV[11]) end
-    save(o, s)
-    index(PRESENT, o.id .. ' ' .. s.id, present_at(s))
-    o.dirty = true
-  end
+if s and s.l == ARGV[10] then
+  local ended = tonumber(ARGV[12])
+  s.l = ''
+  s.u = ended + PRESENCE
+  if ARGV[11] ~= '' and s.cs ~= 'unstable' then s.ua = ended + tonumber(ARGV[11]) end
+  lower(o, s)
+  save(o, s)
 end
 commit(o)
 return 1
@@ -273,16 +282,9 @@ local limit = tonumber(ARGV[8])
 local seen = 0
 local function visit(zset, member, id)
   seen = seen + 1
+  -- touch() sets every seat's entry and the expiry entry exactly; commit() the rooms entry.
   local o = load(id)
-  if o and touch(o) then
-    if zset == ROOMS then o.dirty = true end
-    if zset == PRESENT then
-      for _, s in ipairs(o.seats) do
-        if o.id .. ' ' .. s.id == member then index(PRESENT, member, present_at(s)) end
-      end
-    end
-    commit(o)
-  end
+  if o and touch(o) then commit(o) end
   -- Still due means nothing is behind the entry any more (its room expired unseen).
   local score = redis.call('ZSCORE', zset, member)
   if score and tonumber(score) <= NOW then redis.call('ZREM', zset, member) end
