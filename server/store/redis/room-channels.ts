@@ -1,5 +1,6 @@
 import { RoomError, type RoomSignal } from '../room-store.js';
 import { systemTimers, type Timers } from '../../timers.js';
+import { Cluster } from 'ioredis';
 import type { RedisClient } from './connect.js';
 import { BUCKETS, type RedisKeys } from './keys.js';
 import { parseEvent } from './event-json.js';
@@ -7,6 +8,10 @@ import { parseEvent } from './event-json.js';
 // A client re-polls within a round trip of its answer; keeping the channel that long saves
 // an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
 const LINGER_MS = 2_000;
+// A failover moves a shard's channels to the promoted replica, and the old master just
+// drops them; ioredis resubscribes on its next slots refresh. While polls are held, look
+// once a second, so a failover costs held polls about a second of wake-ups, not a hold.
+const SLOTS_CHECK_MS = 1_000;
 
 type Listener = (signal: RoomSignal) => void;
 
@@ -44,6 +49,7 @@ export class RoomChannels {
   private readonly onDue: (bucket: number, at: number) => void;
   private readonly onPoll: (room: string, participant: string, leaseId: string) => void;
   private readonly maxEventBytes: number;
+  private slotsTimer: unknown;
 
   constructor(
     private readonly subscriber: RedisClient,
@@ -60,6 +66,8 @@ export class RoomChannels {
     subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
     // Nothing is queued while disconnected, so each (re)connection subscribes them again.
     subscriber.on('ready', () => this.subscribeDue());
+    // Resubscribed after a failover: what was published meanwhile reached no one, so every held poll reads.
+    if (sharded) subscriber.on('subscribersReady', () => this.wakeAll());
     if (subscriber.status === 'ready') this.subscribeDue();
   }
 
@@ -72,6 +80,7 @@ export class RoomChannels {
     if (channel === undefined) {
       channel = { listeners: new Set(), linger: undefined, subscribed: this.subscribe(room) };
       this.channels.set(room, channel);
+      this.watchSlots();
     }
     if (channel.linger !== undefined) this.timers.clearTimeout(channel.linger);
     channel.linger = undefined;
@@ -84,6 +93,7 @@ export class RoomChannels {
       current.linger = this.timers.setTimeout(() => {
         if (this.channels.get(room) !== current || current.listeners.size > 0) return;
         this.channels.delete(room);
+        this.watchSlots();
         // Commands on one connection run in order, so a later SUBSCRIBE of this room wins.
         this.subscriber[this.unsubscribeCommand](this.keys.channel(room)).catch(() => {});
       }, LINGER_MS);
@@ -102,6 +112,28 @@ export class RoomChannels {
   clear(): void {
     for (const channel of this.channels.values()) if (channel.linger !== undefined) this.timers.clearTimeout(channel.linger);
     this.channels.clear();
+    this.watchSlots();
+  }
+
+  /** On a cluster, refreshes the slot map every SLOTS_CHECK_MS while any channel is subscribed. */
+  private watchSlots(): void {
+    const subscriber = this.subscriber;
+    if (!(subscriber instanceof Cluster)) return;
+    if (this.channels.size === 0) {
+      if (this.slotsTimer !== undefined) this.timers.clearTimeout(this.slotsTimer);
+      this.slotsTimer = undefined;
+      return;
+    }
+    if (this.slotsTimer !== undefined) return;
+    const check = (): void => {
+      subscriber.refreshSlotsCache();
+      this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);
+    };
+    this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);
+  }
+
+  private wakeAll(): void {
+    for (const channel of this.channels.values()) for (const listener of [...channel.listeners]) listener({ type: 'events' });
   }
 
   private subscribe(room: string): Promise<boolean> {
