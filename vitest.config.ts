@@ -11,11 +11,7 @@ const NOT_ON_A_CLUSTER = [
   'test/redis/outage.test.ts',
   // connect RedisStore (or createStore, from a config without REDIS_CLUSTER) themselves, as a
   // single-server store: until they pass `cluster: redisCluster` they would meet MOVED errors
-  'test/redis/redis-store.test.ts',
-  'test/redis/shared-limits.test.ts',
-  'test/protocol/metrics.test.ts',
   // its keysHolding() SCANs the one node REDIS_URL names, not every master
-  'test/redis/image-expiry.test.ts',
 ];
 const redisClusterProject: TestProjectInlineConfiguration[] =
   redisClusterUrl === undefined

@@ -11,7 +11,7 @@ import { bearer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { until } from '../support/until.js';
 import { createStore } from '../../server/store/create-store.js';
-import { deleteKeys, redisUrl, storeFactories } from '../support/stores.js';
+import { deleteKeys, redisCluster, redisUrl, storeFactories } from '../support/stores.js';
 import { dumpDatabase } from '../redis/instances.js';
 
 const TOKEN = 'scrape-me-0123456789abcdef';
@@ -189,7 +189,7 @@ describe('observeStore', () => {
 describe.skipIf(redisUrl === undefined)('createStore with REDIS_URL and metrics on', () => {
   it('keeps every key under REDIS_PREFIX and times each Redis round trip', async () => {
     const prefix = `metrics-test-${Date.now()}:`;
-    const config = loadConfig({ ...ENV, REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
+    const config = loadConfig({ ...ENV, REDIS_URL: redisUrl!, REDIS_PREFIX: prefix, REDIS_CLUSTER: String(redisCluster) });
     const metrics = new PrometheusMetrics();
     const store = await createStore(config, Date.now, undefined, metrics);
     try {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { png } from '../support/images.js';
-import { redisUrl } from '../support/stores.js';
+import { keyHolders, redisClient, redisUrl } from '../support/stores.js';
 import { eventually, startInstance, stopInstance, type Instance } from './instances.js';
 
 // Short real-time settings: an image's whole life fits in a couple of seconds.
@@ -11,18 +10,21 @@ const ENV = { MESSAGE_TTL_MS: String(TTL_MS), POLL_HOLD_MS: '300' };
 
 /** SCAN every key of the database and DUMP it: the keys whose serialized value holds `needle`, byte for byte. */
 async function keysHolding(url: string, needle: Buffer): Promise<string[]> {
-  const client = new Redis(url);
+  const client = redisClient(url);
   try {
+    await client.connect();
     const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scanBuffer(cursor, 'COUNT', 1000);
-      cursor = next.toString();
-      for (const key of keys) {
-        const dump = await client.dumpBuffer(key);
-        if (dump !== null && (dump.includes(needle) || key.includes(needle))) found.push(key.toString());
-      }
-    } while (cursor !== '0');
+    for (const node of keyHolders(client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scanBuffer(cursor, 'COUNT', 1000);
+        cursor = next.toString();
+        for (const key of keys) {
+          const dump = await node.dumpBuffer(key);
+          if (dump !== null && (dump.includes(needle) || key.includes(needle))) found.push(key.toString());
+        }
+      } while (cursor !== '0');
+    }
     return found;
   } finally {
     client.disconnect();

@@ -6,7 +6,7 @@ import { loadConfig } from '../../server/config.js';
 import { storeOptions } from '../../server/store/create-store.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { deleteKeys, redisUrl } from '../support/stores.js';
+import { deleteKeys, redisCluster, redisUrl } from '../support/stores.js';
 
 describe.skipIf(redisUrl === undefined)('the room-creation limit with REDIS_URL', () => {
   const prefix = `test:${randomBytes(6).toString('hex')}:`;
@@ -21,7 +21,7 @@ describe.skipIf(redisUrl === undefined)('the room-creation limit with REDIS_URL'
     const clock = new ManualClock();
     const apps = [];
     for (let i = 0; i < 3; i += 1) {
-      const store = await RedisStore.connect({ ...storeOptions(config, clock.now), url: redisUrl!, keyPrefix: prefix, expirySlackMs: 60_000 });
+      const store = await RedisStore.connect({ ...storeOptions(config, clock.now), url: redisUrl!, cluster: redisCluster, keyPrefix: prefix, expirySlackMs: 60_000 });
       stores.push(store);
       apps.push(request(createApp({ config, store, now: clock.now }).callback()));
     }
