@@ -156,6 +156,7 @@ async function typingTry(setup: Setup, run: number, attempt: number): Promise<Ty
       latencyMs: summarize(log.latenciesMs.slice(latenciesFrom)),
       nodeCpuMsPerKey: perUnit(nodeCpuMs, keys),
       redisCpuMsPerKey: onRedis(perUnit(redisCpuMs, keys)),
+      redisScriptMsPerKey: onRedis(perUnit(sumOf(shards.map((s) => s.scriptMs)), keys)),
       commandsPerKey: counted ? perUnit(counted.commands, counted.keys) : Number.NaN,
       scriptCallsPerKey: counted ? perUnit(counted.scriptInternal, counted.keys) : Number.NaN,
       monitorCoveragePct: counted ? perUnit(100 * (counted.commands + counted.scriptInternal), counted.processed) : Number.NaN,
@@ -180,7 +181,7 @@ async function typingTry(setup: Setup, run: number, attempt: number): Promise<Ty
 
 function failedTyping(setup: string, run: number, attempt: number): Omit<TypingResult, 'validity'> {
   const nan = Number.NaN;
-  const none = { nodeCpuMsPerKey: nan, redisCpuMsPerKey: nan, commandsPerKey: nan, scriptCallsPerKey: nan, monitorCoveragePct: nan, callsPerKeyWithScripts: nan };
+  const none = { nodeCpuMsPerKey: nan, redisCpuMsPerKey: nan, redisScriptMsPerKey: nan, commandsPerKey: nan, scriptCallsPerKey: nan, monitorCoveragePct: nan, callsPerKeyWithScripts: nan };
   return { setup, run, attempt, keys: 0, deliveredPct: nan, duplicates: 0, latencyMs: summarize([]), ...none, topCalls: [], topCommands: [], shardCpuPct: [], errors: 0, errorKinds: {} };
 }
 

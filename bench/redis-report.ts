@@ -20,6 +20,8 @@ export interface TypingResult {
   nodeCpuMsPerKey: number;
   /** All redis-servers together (INFO cpu). */
   redisCpuMsPerKey: number;
+  /** Of which running scripts (commandstats usec of EVALSHA/EVAL/FCALL); the rest is I/O and pub/sub. */
+  redisScriptMsPerKey: number;
   /** What instances sent, a script call as one (MONITOR, counting window). */
   commandsPerKey: number;
   /** redis.call()s made inside those scripts (MONITOR's lua lines, counting window). */
@@ -127,12 +129,12 @@ function setupsOf(results: Judged[]): string[] {
 
 export function formatTyping(results: TypingResult[]): string {
   const header =
-    '| setup | valid / tries | keys | delivered % | p50 ms | p99 ms | Node CPU ms/key | Redis CPU ms/key | commands/key | script calls/key | calls/key incl. scripts | MONITOR saw % | shard CPU % | flag |';
+    '| setup | valid / tries | keys | delivered % | p50 ms | p99 ms | Node CPU ms/key | Redis CPU ms/key | of which scripts | commands/key | script calls/key | calls/key incl. scripts | MONITOR saw % | shard CPU % | flag |';
   const rows = setupsOf(results).map((setup) => {
     const { runs } = quoted(results, setup);
     const m = (pick: (r: TypingResult) => number, decimals: number): string => fmt(medianBy(runs, pick), decimals);
     const shares = medianShares(runs);
-    return `| ${setup} | ${validCount(results, setup)} | ${m((r) => r.keys, 0)} | ${m((r) => r.deliveredPct, 2)} | ${m((r) => r.latencyMs.p50, 1)} | ${m((r) => r.latencyMs.p99, 1)} | ${m((r) => r.nodeCpuMsPerKey, 3)} | ${m((r) => r.redisCpuMsPerKey, 3)} | ${m((r) => r.commandsPerKey, 2)} | ${m((r) => r.scriptCallsPerKey, 2)} | ${m((r) => r.callsPerKeyWithScripts, 2)} | ${m((r) => r.monitorCoveragePct, 1)} | ${shares.length === 0 ? '–' : shares.map((s) => fmt(s, 0)).join(' / ')} | ${flag(results, setup)} |`;
+    return `| ${setup} | ${validCount(results, setup)} | ${m((r) => r.keys, 0)} | ${m((r) => r.deliveredPct, 2)} | ${m((r) => r.latencyMs.p50, 1)} | ${m((r) => r.latencyMs.p99, 1)} | ${m((r) => r.nodeCpuMsPerKey, 3)} | ${m((r) => r.redisCpuMsPerKey, 3)} | ${m((r) => r.redisScriptMsPerKey, 3)} | ${m((r) => r.commandsPerKey, 2)} | ${m((r) => r.scriptCallsPerKey, 2)} | ${m((r) => r.callsPerKeyWithScripts, 2)} | ${m((r) => r.monitorCoveragePct, 1)} | ${shares.length === 0 ? '–' : shares.map((s) => fmt(s, 0)).join(' / ')} | ${flag(results, setup)} |`;
   });
   const tops = setupsOf(results).flatMap((setup) => {
     const { runs } = quoted(results, setup);
@@ -142,7 +144,7 @@ export function formatTyping(results: TypingResult[]): string {
       `- ${setup}, calls per key (commandstats, script-internal included): ${formatTop(medianTop(runs.map((r) => r.topCalls)), 2)}`,
     ];
   });
-  return ['**Typing**, medians of valid tries', '', header, `|---|---:|${'---:|'.repeat(11)}---|`, ...rows, '', 'Top commands:', ...tops].join('\n');
+  return ['**Typing**, medians of valid tries', '', header, `|---|---:|${'---:|'.repeat(12)}---|`, ...rows, '', 'Top commands:', ...tops].join('\n');
 }
 
 export function formatIdle(results: IdleResult[]): string {

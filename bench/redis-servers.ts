@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ export interface NodeSample {
   connectedClients: number;
   /** INFO commandstats calls by command name ('evalsha', 'client|setname'). */
   calls: Map<string, number>;
+  /** INFO commandstats usec of the script calls (EVALSHA, EVAL, FCALL), their insides included. */
+  scriptUs: number;
 }
 
 export interface RedisDeployment {
@@ -154,18 +157,25 @@ async function stopNodes(started: StartedNode[], dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+const SCRIPT_CALLS = new Set(['evalsha', 'eval', 'fcall']);
+
 async function sampleNode(node: RedisNode): Promise<NodeSample> {
   // One INFO with several sections (Redis 7): a single command, so the bench's own footprint is known.
   const info = (await node.probe.call('INFO', 'cpu', 'stats', 'clients', 'commandstats')) as string;
   const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
   const calls = new Map<string, number>();
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+  let scriptUs = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    calls.set(match[1]!, Number(match[2]));
+    if (SCRIPT_CALLS.has(match[1]!)) scriptUs += Number(match[3]);
+  }
   return {
     port: node.port,
     cpuMs: (field('used_cpu_user') + field('used_cpu_sys')) * 1000,
     processed: field('total_commands_processed'),
     connectedClients: field('connected_clients'),
     calls,
+    scriptUs,
   };
 }
 
@@ -176,6 +186,8 @@ export interface NodeDelta {
   /** Every call, script-internal ones included. */
   processed: number;
   calls: Map<string, number>;
+  /** Time spent running scripts, ms: the rest of cpuMs is I/O, pub/sub delivery and housekeeping. */
+  scriptMs: number;
 }
 
 export function deltas(before: NodeSample[], after: NodeSample[]): NodeDelta[] {
@@ -188,7 +200,7 @@ export function deltas(before: NodeSample[], after: NodeSample[]): NodeDelta[] {
       const d = n - (b.calls.get(name) ?? 0) - own;
       if (d > 0) calls.set(name, d);
     }
-    return { port: a.port, cpuMs: a.cpuMs - b.cpuMs, processed: a.processed - b.processed - 1, calls };
+    return { port: a.port, cpuMs: a.cpuMs - b.cpuMs, processed: a.processed - b.processed - 1, calls, scriptMs: (a.scriptUs - b.scriptUs) / 1000 };
   });
 }
 
@@ -205,7 +217,7 @@ export interface CommandCount {
  * Counts what clients send with MONITOR on every node. INFO cannot tell: on Redis 7.0 an
  * EVAL making three redis.call()s raised total_commands_processed by 4 and commandstats by
  * eval 1, set 1, get 1, incr 1 (checked by hand with redis-cli). MONITOR prints those three
- * as "<ts> [0 lua] ..." lines (ioredis gives source 'lua'), so the other lines are exactly
+ * as "<ts> [0 lua] ..." lines, so the other lines are exactly
  * the commands that crossed the network, an EVALSHA as one. Under load the bench checks that
  * MONITOR saw every call: both kinds of line together are ~100 % of total_commands_processed
  * over the same span ("MONITOR saw %"). MONITOR costs Redis and this process CPU per command,
@@ -214,27 +226,49 @@ export interface CommandCount {
 export async function countCommands(nodes: RedisNode[]): Promise<() => Promise<CommandCount>> {
   const count: CommandCount = { commands: 0, scriptInternal: 0, byCommand: new Map() };
   let counting = false;
+  // A raw socket, not ioredis: ioredis's monitor mode drops its connection ("Command queue
+  // state error") when lines arrive in the same chunk as MONITOR's +OK.
   const monitors = await Promise.all(
     nodes.map(async (node) => {
-      const monitor = await node.probe.monitor();
-      monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (!counting) return;
-        if (source === 'lua') {
-          count.scriptInternal += 1;
-          return;
+      const socket = connect(node.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.setEncoding('utf8');
+      let buffered = '';
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\r\n');
+        buffered = lines.pop()!;
+        // "+<time> [<db> <client address, or lua>] \"<command>\" ...": the reply to MONITOR itself is "+OK".
+        for (const line of lines) {
+          const match = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]*)"/.exec(line);
+          if (!counting || match === null) continue;
+          if (match[1] === 'lua') {
+            count.scriptInternal += 1;
+            continue;
+          }
+          count.commands += 1;
+          const name = match[2]!.toLowerCase();
+          count.byCommand.set(name, (count.byCommand.get(name) ?? 0) + 1);
         }
-        count.commands += 1;
-        const name = String(args[0] ?? '').toLowerCase();
-        count.byCommand.set(name, (count.byCommand.get(name) ?? 0) + 1);
       });
-      return monitor;
+      socket.on('error', () => {});
+      socket.write('MONITOR\r\n');
+      await new Promise<void>((resolve) => {
+        const ok = (chunk: string): void => {
+          if (!chunk.includes('+OK')) return;
+          socket.off('data', ok);
+          resolve();
+        };
+        socket.on('data', ok);
+      });
+      return socket;
     }),
   );
   counting = true;
   return async () => {
     counting = false;
     // Lines already on the wire when counting stopped are not counted: the window is what it says.
-    for (const monitor of monitors) monitor.disconnect();
+    for (const monitor of monitors) monitor.destroy();
     return count;
   };
 }
