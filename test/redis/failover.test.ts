@@ -18,6 +18,16 @@ const PROMOTED_BY = 20;
 const PROMOTION_TIMEOUT_MS = 15_000;
 // Every node agreeing again after a failover: gossip rounds of 100 ms, a resync of the new replica.
 const SETTLE_TIMEOUT_MS = 20_000;
+// A replica that won an election less than 4 cluster-node-timeouts ago (8 s here) does not hold
+// a new one when CLUSTER FAILOVER asks: Redis 7.0 keeps the last election's state for that long,
+// so the replica either claims the slots at once with its old, lower epoch and is overruled by
+// its master (the failover never happens, the master stays paused for 5 s), or gives up with
+// "Failover attempt expired". Back-to-back runs of this file hit it whenever two of them pick the
+// same shard. The room is put on a shard whose last election is older than that (quietShard),
+// and waiting for a quiet shard takes at most this long.
+const QUIET_TIMEOUT_MS = 30_000;
+// Rooms drawn, at worst, until one hashes to a quiet shard (each does with 1 chance in 3 or better).
+const MAX_ROOM_DRAWS = 60;
 // A send or poll the clients would retry goes again for this long, then fails the test.
 const RETRY_FOR_MS = 15_000;
 // Milliseconds on one machine; 5 s leaves room for a loaded one and stays far below the hold.
@@ -82,6 +92,43 @@ class ClusterAdmin {
     return /^role:(\w+)/m.exec(await this.node(node).info('replication'))?.[1];
   }
 
+  /** True once `node` replicates from `master` (as it says itself). */
+  async follows(node: ClusterNode, master: ClusterNode): Promise<boolean> {
+    const replication = await this.node(node).info('replication');
+    return /^role:slave/m.test(replication) && Number(/^master_port:(\d+)/m.exec(replication)?.[1]) === master.port;
+  }
+
+  /** How long (ms) Redis keeps a replica's last election in force: 2 × max(2 × cluster-node-timeout, 2 s). */
+  async electionRetryMs(node: ClusterNode): Promise<number> {
+    const [, timeout] = (await this.node(node).config('GET', 'cluster-node-timeout')) as [string, string];
+    return 2 * Math.max(2 * Number(timeout), 2_000);
+  }
+
+  /**
+   * True when neither node of the shard can have won an election within the retry time, so a
+   * CLUSTER FAILOVER (now, and back in afterAll) holds a real one. The replica's link to its
+   * master opened after both the master's last win and its own, so its age (whole seconds, as
+   * CLIENT LIST gives it) bounds the time since either.
+   */
+  async quiet(shard: { master: ClusterNode; replica: ClusterNode }): Promise<boolean> {
+    try {
+      // The replica's one connection of type master, when its link is up.
+      const link = (await this.node(shard.replica).call('CLIENT', 'LIST', 'TYPE', 'master')) as string;
+      const age = Number(/ age=(\d+)/.exec(link)?.[1]);
+      return Number.isFinite(age) && age * 1_000 > (await this.electionRetryMs(shard.replica));
+    } catch {
+      return false; // a node busy with a failover: asked again
+    }
+  }
+
+  /** Every master with a replica, as shards. */
+  async shards(): Promise<Array<{ master: ClusterNode; replica: ClusterNode }>> {
+    const nodes = await this.nodes();
+    return nodes
+      .filter((n) => n.flags.includes('master') && n.slots.length > 0)
+      .flatMap((master) => nodes.filter((n) => n.flags.includes('slave') && n.masterId === master.id).slice(0, 1).map((replica) => ({ master, replica })));
+  }
+
   /** The master serving `key`'s slot, and its replica. */
   async shardOf(key: string): Promise<{ master: ClusterNode; replica: ClusterNode }> {
     const slot = (await this.node(this.entry).call('CLUSTER', 'KEYSLOT', key)) as number;
@@ -92,10 +139,16 @@ class ClusterAdmin {
     return { master, replica };
   }
 
-  /** CLUSTER FAILOVER (the coordinated kind: the master hands over once the replica has all its writes); resolves once it reports role:master. */
-  async promote(replica: ClusterNode): Promise<void> {
+  /**
+   * CLUSTER FAILOVER (the coordinated kind: the master hands over once the replica has all its
+   * writes); resolves once the replica reports role:master and its old master replicates from it.
+   * role:master alone is no proof: a replica whose last election is too recent says so for a
+   * moment before its master, with the higher epoch, takes it back.
+   */
+  async promote(replica: ClusterNode, master: ClusterNode): Promise<void> {
     expect(await this.node(replica).call('CLUSTER', 'FAILOVER')).toBe('OK');
-    await until(async () => (await this.role(replica)) === 'master', `${replica.port} to report role:master`, PROMOTION_TIMEOUT_MS);
+    const done = async (): Promise<boolean> => (await this.role(replica)) === 'master' && (await this.follows(master, replica));
+    await until(done, `${replica.port} to take over from ${master.port}`, PROMOTION_TIMEOUT_MS);
   }
 
   /**
@@ -152,24 +205,32 @@ describe.skipIf(!redisCluster || redisUrl === undefined)('CLUSTER FAILOVER of a 
     const url = new URL(redisUrl!);
     admin = new ClusterAdmin({ host: url.hostname, port: Number(url.port || 6379) });
     await until(() => admin.settled(), 'the cluster to be healthy before the test', SETTLE_TIMEOUT_MS);
+    // Right after another run of this file, its shard is not quiet yet; the others are.
+    await until(async () => (await Promise.all((await admin.shards()).map((shard) => admin.quiet(shard)))).some(Boolean), 'a shard with no recent election', QUIET_TIMEOUT_MS);
     [a, b] = (await startInstances(redisUrl!, 2, ENV)) as [Instance, Instance];
-  });
+  }, SETTLE_TIMEOUT_MS + QUIET_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     await stopInstances([a, b]);
     // Hand the shard back, so later files meet the cluster as .ci/redis-cluster made it.
     if (original !== undefined && (await admin.role(original.master)) !== 'master') {
       await until(() => admin.settled(), 'the cluster to settle before the failover back', SETTLE_TIMEOUT_MS);
-      await admin.promote(original.master);
+      await admin.promote(original.master, original.replica);
     }
     await until(() => admin.settled(), 'the cluster to be healthy again after the test', SETTLE_TIMEOUT_MS);
     admin.close();
   }, 2 * SETTLE_TIMEOUT_MS + PROMOTION_TIMEOUT_MS);
 
   it('delivers every character typed across the failover to the other instance promptly, once and in order', async () => {
-    const room = await a.api.createRoom();
+    // A room on a quiet shard (see QUIET_TIMEOUT_MS): rooms land on shards at random.
+    let room: string | undefined;
+    for (let draw = 0; draw < MAX_ROOM_DRAWS && room === undefined; draw += 1) {
+      const drawn = await a.api.createRoom();
+      const shard = await admin.shardOf(testKeys.room(drawn));
+      if (await admin.quiet(shard)) [room, original] = [drawn, shard];
+    }
+    if (room === undefined || original === undefined) throw new Error(`no room on a quiet shard in ${MAX_ROOM_DRAWS} draws`);
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
-    original = await admin.shardOf(testKeys.room(room));
     const { master, replica } = original;
     const watch = await watchPolls(redisUrl!, room);
 
@@ -205,7 +266,7 @@ describe.skipIf(!redisCluster || redisUrl === undefined)('CLUSTER FAILOVER of a 
       const held = (): boolean => texts().length === FAILOVER_AT && openedBefore !== undefined && watch.opened(bob.participant) > openedBefore;
       await until(() => readError !== undefined || held(), 'Bob to have the first characters and be held again');
       watch.close();
-      const promotion = admin.promote(replica);
+      const promotion = admin.promote(replica, master);
       // Ann types on while the replica takes over, then waits for it to say it is master.
       for (let seq = FAILOVER_AT; seq < PROMOTED_BY; seq += 1) await type(seq);
       await promotion;
