@@ -117,9 +117,9 @@ export class RedisStore implements RoomStore {
       onDue: (bucket, at) => this.sweeper.due(bucket, at),
       onPoll: (room, participant, leaseId) => this.cancelClose(`${room} ${participant}`, Number(leaseId)),
       maxEventBytes: options.pollMaxBytes,
+      // Due notices published while the subscriber was away are lost: look at every bucket.
+      onResubscribed: () => this.sweeper.resync(),
     });
-    // Due notices published while the subscriber was away are lost: look at every bucket.
-    this.subscriber.on('ready', () => this.sweeper.resync());
   }
 
   /** A store whose connections are up, or that gave Redis `waitMs` to come (then it serves 503 until it does). */

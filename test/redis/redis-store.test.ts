@@ -179,6 +179,17 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     await until(async () => (await names()).length === 0, 'Ann to time out from the end of her poll');
   });
 
+  it('seats a join resent after its connection closed (same id, same token) once, answering it as the first', async () => {
+    fresh();
+    // Every draw the same: the second join is indistinguishable from the first one sent again.
+    const store = await open(new ManualClock(), { randomId: (bytes) => 'x'.repeat(bytes) });
+    await store.createRoom('resentxxxxxxxx', 2);
+    const first = await store.join('resentxxxxxxxx', 'Ann');
+    const again = await store.join('resentxxxxxxxx', 'Ann');
+    expect(again).toEqual(first);
+    expect((await store.getRoom('resentxxxxxxxx'))!.participants).toEqual([{ id: first.participant, name: 'Ann' }]);
+  });
+
   it('keeps a hash of each token in Redis, never the token', async () => {
     fresh();
     const store = await open(new ManualClock());

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger.js';
 
@@ -61,6 +62,7 @@ function startupNode(url: string): { host: string; port: number } {
  * With `cluster`, `url` is any node of a Redis Cluster.
  */
 export function connect(url: string, role: string, logger: Logger, cluster = false): RedisClient {
+  if (cluster) guardStoppedSubscribers();
   const client: RedisClient = cluster ? new Cluster([startupNode(url)], clusterOptions(url)) : new Redis(url, redisOptions(url));
   let down = false;
   let everReady = false;
@@ -77,6 +79,32 @@ export function connect(url: string, role: string, logger: Logger, cluster = fal
     logger.log('info', 'redis ready', { role });
   });
   return client;
+}
+
+interface ShardedSubscriberClass {
+  prototype: { stop(this: { instance: Redis | null }): void };
+}
+let subscribersGuarded = false;
+
+/**
+ * When a failover moves a shard, its old master pushes `sunsubscribe` for the channels it
+ * dropped, and ioredis 5 (which takes a push for a reply) emits 'error' on that subscriber.
+ * A subscriber ioredis has just stopped has lost all its listeners, and Node throws an
+ * 'error' nobody listens to: the process dies. This keeps one listener on a stopped
+ * subscriber's connection for the pushes still in flight. (Its public API offers no hook.)
+ */
+function guardStoppedSubscribers(): void {
+  if (subscribersGuarded) return;
+  subscribersGuarded = true;
+  const loaded = createRequire(import.meta.url)('ioredis/built/cluster/ShardedSubscriber.js') as { default?: ShardedSubscriberClass };
+  const prototype = loaded.default?.prototype;
+  if (prototype === undefined || typeof prototype.stop !== 'function') return;
+  const stop = prototype.stop;
+  prototype.stop = function stopKeepingAnErrorListener(this: { instance: Redis | null }): void {
+    const instance = this.instance;
+    stop.call(this);
+    instance?.on('error', () => {});
+  };
 }
 
 /**

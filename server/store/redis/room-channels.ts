@@ -2,15 +2,16 @@ import { RoomError, type RoomSignal } from '../room-store.js';
 import { systemTimers, type Timers } from '../../timers.js';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './connect.js';
-import { BUCKETS, type RedisKeys } from './keys.js';
+import { BUCKETS, bucketOf, type RedisKeys } from './keys.js';
 import { parseEvent } from './event-json.js';
 
 // A client re-polls within a round trip of its answer; keeping the channel that long saves
 // an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
 const LINGER_MS = 2_000;
 // A failover moves a shard's channels to the promoted replica, and the old master just
-// drops them; ioredis resubscribes on its next slots refresh. While polls are held, look
-// once a second, so a failover costs held polls about a second of wake-ups, not a hold.
+// drops them; ioredis resubscribes once a MOVED tells it the slots moved. While polls are
+// held, each bucket in use is asked about once a second (one EXISTS on its shard's command
+// connection), so a failover costs held polls about a second of wake-ups, not a hold.
 const SLOTS_CHECK_MS = 1_000;
 
 type Listener = (signal: RoomSignal) => void;
@@ -24,6 +25,8 @@ export interface RoomChannelsOptions {
   onPoll?: (room: string, participant: string, leaseId: string) => void;
   /** Events whose signal is longer than this are not sent along (POLL_MAX_BYTES). */
   maxEventBytes?: number;
+  /** Told when the subscriptions are back after a disconnection or a failover. */
+  onResubscribed?: () => void;
 }
 
 interface Channel {
@@ -49,6 +52,7 @@ export class RoomChannels {
   private readonly onDue: (bucket: number, at: number) => void;
   private readonly onPoll: (room: string, participant: string, leaseId: string) => void;
   private readonly maxEventBytes: number;
+  private readonly onResubscribed: () => void;
   private slotsTimer: unknown;
 
   constructor(
@@ -63,11 +67,19 @@ export class RoomChannels {
     this.onDue = options.onDue ?? (() => {});
     this.onPoll = options.onPoll ?? (() => {});
     this.maxEventBytes = options.maxEventBytes ?? Number.POSITIVE_INFINITY;
+    this.onResubscribed = options.onResubscribed ?? (() => {});
     subscriber.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => this.dispatch(channel, message));
-    // Nothing is queued while disconnected, so each (re)connection subscribes them again.
-    subscriber.on('ready', () => this.subscribeDue());
-    // Resubscribed after a failover: what was published meanwhile reached no one, so every held poll reads.
-    if (sharded) subscriber.on('subscribersReady', () => this.wakeAll());
+    // Nothing is queued while disconnected, so each (re)connection subscribes them again;
+    // what was published meanwhile reached no one, so every held poll reads and the owner
+    // looks at every deadline.
+    const resubscribed = (): void => {
+      this.subscribeDue();
+      this.wakeAll();
+      this.onResubscribed();
+    };
+    // On a cluster the subscribers are their own connections, back after the cluster is.
+    subscriber.on('ready', sharded ? () => this.subscribeDue() : resubscribed);
+    if (sharded) subscriber.on('subscribersReady', resubscribed);
     if (subscriber.status === 'ready') this.subscribeDue();
   }
 
@@ -115,7 +127,7 @@ export class RoomChannels {
     this.watchSlots();
   }
 
-  /** On a cluster, refreshes the slot map every SLOTS_CHECK_MS while any channel is subscribed. */
+  /** On a cluster, checks the slots of the buckets in use every SLOTS_CHECK_MS while any channel is subscribed. */
   private watchSlots(): void {
     const subscriber = this.subscriber;
     if (!(subscriber instanceof Cluster)) return;
@@ -126,7 +138,10 @@ export class RoomChannels {
     }
     if (this.slotsTimer !== undefined) return;
     const check = (): void => {
-      subscriber.refreshSlotsCache();
+      const buckets = new Set<number>();
+      for (const room of this.channels.keys()) buckets.add(bucketOf(room));
+      // A moved slot answers MOVED, and ioredis then refreshes its map and its subscribers.
+      for (const bucket of buckets) subscriber.exists(this.keys.indexes(bucket)[0]).catch(() => {});
       this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);
     };
     this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);

@@ -82,7 +82,13 @@ end
 local status = nil
 if o.lock == '1' then status = 'room-locked'
 elseif #o.seats >= o.cap then status = 'room-full' end
-for _, s in ipairs(o.seats) do if s.id == ARGV[10] then status = 'retry' end end
+for _, s in ipairs(o.seats) do
+  if s.id == ARGV[10] then
+    -- The same id and token: this very join, resent by a cluster client after its connection closed.
+    if s.t == ARGV[11] then return done(o, roster({ 'ok', s.jc, o.cap }, o)) end
+    status = 'retry'
+  end
+end
 if status then
   commit(o)
   return { status }
