@@ -64,6 +64,8 @@ const SWEEP_BATCH = 500;
 const START_WAIT_MS = 3_000;
 // A drawn participant id that is already seated is drawn again; 2^48 ids make one retry rare.
 const MAX_JOIN_DRAWS = 5;
+// Only has to differ between the processes sharing one Redis.
+const INSTANCE_ID_BYTES = 9;
 // Without sendRate the Lua bucket arithmetic gets limits no client reaches.
 const UNLIMITED = 1e12;
 
@@ -86,6 +88,8 @@ export class RedisStore implements RoomStore {
   private readonly common: () => Array<string | number>;
   private readonly sweeper: DeadlineSweeper;
   private readonly closeGraceMs: number;
+  /** Tells this process's leases from other instances' (openPoll signals only those). */
+  private readonly instanceId: string;
   /** Poll closes waiting out the grace, by "<room> <participant>". */
   private readonly pendingCloses = new Map<string, { timer: unknown; lease: number; send: () => Promise<void> }>();
   private closing = false;
@@ -98,6 +102,7 @@ export class RedisStore implements RoomStore {
     this.logger = options.logger ?? silentLogger;
     this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     const slackMs = options.expirySlackMs ?? DEFAULT_EXPIRY_SLACK_MS;
+    this.instanceId = this.randomId(INSTANCE_ID_BYTES);
     const cluster = options.cluster === true;
     const publish = cluster ? 'SPUBLISH' : 'PUBLISH';
     this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs, publish];
@@ -217,9 +222,11 @@ export class RedisStore implements RoomStore {
     // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
     await this.channels.ready(room);
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes()));
+    const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes(), this.instanceId));
     const [participant, leaseId] = ok(reply);
     this.cancelClose(`${room} ${participant!}`, Number(leaseId));
+    // The script signals other instances only; older polls held here give way through this.
+    this.channels.dispatchLocal(room, { type: 'poll', participant: participant!, leaseId: leaseId! });
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 

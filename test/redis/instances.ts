@@ -12,6 +12,8 @@ const TEST_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
 
 /** The names the instances of this test file give a room's keys and channel in Redis. */
 export const testKeys = new RedisKeys(TEST_PREFIX);
+// A watched room's seats are read this often: far below any hold, and a few commands a second.
+const WATCH_EVERY_MS = 20;
 
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
@@ -159,26 +161,37 @@ export interface PollWatch {
 }
 
 /**
- * Watches a room's signal channel (docs/redis.md). Every poll an instance opens publishes
- * "poll <participant> <leaseId>" after its read, with that instance already subscribed to
- * the room, so from that message on the poll is held: only a wake-up, a newer poll or a
- * shutdown answers it before its hold runs out. Tests wait on this, never on a guessed sleep.
+ * Watches a room's seats in Redis (docs/redis.md): the openPoll script counts each poll a
+ * participant opens in its seat's lease counter (`c`), after its read, with the instance
+ * already subscribed to the room; so once the count moved, the poll is held: only a wake-up,
+ * a newer poll or a shutdown answers it before its hold runs out. The seats are read every
+ * WATCH_EVERY_MS; tests wait on the count, never on a guessed sleep.
  */
 export async function watchPolls(redisUrl: string, room: string): Promise<PollWatch> {
-  const client = redisClient(redisUrl, { sharded: true });
-  const counts = new Map<string, number>();
-  // On a cluster the store publishes with SPUBLISH, heard only through SSUBSCRIBE on the channel's shard.
-  client.on(redisCluster ? 'smessage' : 'message', (_channel: string, message: string) => {
-    const [kind, participant] = message.split(' ');
-    if (kind === 'poll' && participant !== undefined) counts.set(participant, (counts.get(participant) ?? 0) + 1);
-  });
+  const client = redisClient(redisUrl);
   await client.connect();
-  const channel = testKeys.channel(room);
-  await (redisCluster ? client.ssubscribe(channel) : client.subscribe(channel));
-  const opened = (participant: string): number => counts.get(participant) ?? 0;
+  const seats = testKeys.seats(room);
+  const read = async (): Promise<Map<string, number>> => {
+    const counts = new Map<string, number>();
+    for (const [participant, seat] of Object.entries(await client.hgetall(seats))) counts.set(participant, (JSON.parse(seat) as { c: number }).c);
+    return counts;
+  };
+  const baseline = await read();
+  let latest = baseline;
+  let open = true;
+  void (async () => {
+    while (open) {
+      latest = await read().catch(() => latest);
+      await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+    }
+  })();
+  const opened = (participant: string): number => (latest.get(participant) ?? 0) - (baseline.get(participant) ?? 0);
   return {
     opened,
     held: (participant, count = 1) => until(() => opened(participant) >= count, `${participant} to open ${count} poll(s)`),
-    close: () => client.disconnect(),
+    close: () => {
+      open = false;
+      client.disconnect();
+    },
   };
 }

@@ -158,6 +158,13 @@ export class RoomChannels {
     );
   }
 
+  /** Delivers a signal to this process's listeners of the room, as if it came from Redis. */
+  dispatchLocal(room: string, signal: RoomSignal): void {
+    const channel = this.channels.get(room);
+    if (channel === undefined) return;
+    for (const listener of [...channel.listeners]) listener(signal);
+  }
+
   private dispatch(name: string, message: string): void {
     const about = this.keys.parseChannel(name);
     if (about === undefined) return;

@@ -225,10 +225,15 @@ return done(o, { 'ok' })
 `);
 
 /**
- * ARGV 8..14: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer bytes.
- * {'ok', participant, leaseId, epoch, seq, reset, event...} or {'bad-token'}.
+ * ARGV 8..15: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer
+ * bytes, the calling instance's id. {'ok', participant, leaseId, epoch, seq, reset, event...} or
+ * {'bad-token'}. The 'poll' signal (older polls give way, waiting closes are dropped) goes out
+ * only when the lease before may still be held or closing on another instance (li, the
+ * instance that opened it); the caller tells its own listeners itself.
  */
 export const openPollScript = seatedScript(`
+local elsewhere = seat.l ~= '' and seat.li ~= ARGV[15]
+seat.li = ARGV[15]
 seat.c = seat.c + 1
 seat.l = tostring(seat.c)
 -- A poll in flight: the unstable timer stops, and an unstable connection is steady again.
@@ -245,7 +250,7 @@ if present > seat.u then
   grow(o, seat.u + IDLE)
 end
 save(o, seat)
-redis.call(PUB, channel(o), 'poll ' .. seat.id .. ' ' .. seat.l)
+if elsewhere then redis.call(PUB, channel(o), 'poll ' .. seat.id .. ' ' .. seat.l) end
 commit(o)
 return read({ 'ok', seat.id, seat.l }, o, ARGV[10], ARGV[11], tonumber(ARGV[13]), tonumber(ARGV[14]))
 `);
