@@ -18,6 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ErrorTally } from './bench-client.js';
+import { PhantachatClient } from './drivers/phantachat-client.js';
 import { waitFor } from './concurrency.js';
 import { GeneratorMonitor } from './generator-monitor.js';
 import { MachineLoadMonitor } from './machine-load.js';
@@ -27,7 +28,6 @@ import { killInstancesSync, message, perUnit, startInstance, stopInstances, sumO
 import { formatIdle, formatTargets, formatTyping, type IdleResult, type TypingResult } from './redis-report.js';
 import { countCommands, deltas, startCluster, startSingle, stopAllSync, type CommandCount, type NodeDelta, type RedisDeployment } from './redis-servers.js';
 import type { ServerProcess } from './server-process.js';
-import { SplitClient } from './split-client.js';
 import { summarize } from './stats.js';
 import { DeliveryLog } from './typist.js';
 import { judge, type Validity } from './validity.js';
@@ -90,12 +90,13 @@ process.on('SIGINT', () => {
 async function typingTry(setup: Setup, run: number, attempt: number): Promise<TypingResult> {
   const instances: ServerProcess[] = [];
   let redis: RedisDeployment | undefined;
-  let client: SplitClient | undefined;
+  let client: PhantachatClient | undefined;
   try {
     redis = await setup.redis?.();
     for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS));
     const errors = new ErrorTally();
-    client = new SplitClient(
+    client = new PhantachatClient(
+      'phantachat',
       instances.map((i) => i.url),
       errors,
     );

@@ -17,17 +17,22 @@ const SETUP_CONNECTIONS = 16;
  * Phantachat's protocol through client/core, the browser's and the terminal's own
  * session, poller and sender, on one small undici pool per participant. It speaks to
  * Phantachat and to the floor server alike (`server` names which, for the reports).
+ * Given several origins, each room's first participant joins the first and its second
+ * the last (bench/redis-compare.ts: two instances, so every key crosses Redis).
  */
 export class PhantachatClient implements BenchClient {
   private readonly setup: Pool;
   private readonly participants: CoreParticipant[] = [];
+  private readonly origins: readonly string[];
 
   constructor(
     readonly server: string,
-    private readonly origin: string,
+    origins: string | readonly string[],
     private readonly errors: ErrorTally,
   ) {
-    this.setup = new Pool(origin, { connections: SETUP_CONNECTIONS });
+    this.origins = typeof origins === 'string' ? [origins] : origins;
+    if (this.origins.length === 0) throw new Error('PhantachatClient needs an origin');
+    this.setup = new Pool(this.origins[0]!, { connections: SETUP_CONNECTIONS });
   }
 
   async openRoom(): Promise<[Participant, Participant]> {
@@ -37,7 +42,7 @@ export class PhantachatClient implements BenchClient {
       throw new Error(`POST /rooms answered ${response.statusCode}`);
     }
     const { room } = (await response.body.json()) as CreateRoomResponse;
-    const seated: [CoreParticipant, CoreParticipant] = [await this.join(room, 'a'), await this.join(room, 'b')];
+    const seated: [CoreParticipant, CoreParticipant] = [await this.join(this.origins[0]!, room, 'a'), await this.join(this.origins.at(-1)!, room, 'b')];
     this.participants.push(...seated);
     return seated;
   }
@@ -47,10 +52,10 @@ export class PhantachatClient implements BenchClient {
     await this.setup.destroy();
   }
 
-  private async join(room: string, name: string): Promise<CoreParticipant> {
-    const pool = new Pool(this.origin, { connections: CONNECTIONS_PER_PARTICIPANT });
-    const io = undiciIo(pool, this.origin);
-    const api = new ApiClient(io, this.origin);
+  private async join(origin: string, room: string, name: string): Promise<CoreParticipant> {
+    const pool = new Pool(origin, { connections: CONNECTIONS_PER_PARTICIPANT });
+    const io = undiciIo(pool, origin);
+    const api = new ApiClient(io, origin);
     const session = new Session(api, room);
     const outcome = await session.join(name);
     if (outcome.kind !== 'joined') {
