@@ -16,7 +16,7 @@ export const PEER = 'socket.io';
 export const FLOOR = 'floor';
 
 const PEER_OUTPUT = 'dist/bench/peer/socketio-server.js';
-const FLOOR_OUTPUT = 'dist/bench/floor/floor-server.js';
+export const FLOOR_OUTPUT = 'dist/bench/floor/floor-server.js';
 const OURS_FROM_SOURCE_OUTPUT = 'dist/bench/phantachat/main.js';
 
 /**
@@ -28,7 +28,7 @@ const OURS_FROM_SOURCE_OUTPUT = 'dist/bench/phantachat/main.js';
  */
 export async function contenders({ fromSource }: { fromSource: boolean }): Promise<Contender[]> {
   await compile('bench/peer/socketio-server.ts', PEER_OUTPUT);
-  await compile('bench/floor/floor-server.ts', FLOOR_OUTPUT);
+  await compileFloor();
   if (fromSource) await compile('server/main.ts', OURS_FROM_SOURCE_OUTPUT);
   return [
     {
@@ -44,6 +44,11 @@ export async function contenders({ fromSource }: { fromSource: boolean }): Promi
       client: (origin, errors) => new PhantachatClient(FLOOR, origin, errors),
     },
   ];
+}
+
+/** The floor alone, for benches that set it beside other setups (bench/redis-compare.ts). */
+export function compileFloor(): Promise<unknown> {
+  return compile('bench/floor/floor-server.ts', FLOOR_OUTPUT);
 }
 
 function compile(source: string, outfile: string): Promise<unknown> {

@@ -1,8 +1,9 @@
 /**
  * npm run build && npx tsx bench/redis-compare.ts [--rooms=50] [--keys=5] [--seconds=20]
- *   [--count-seconds=5] [--idle-seconds=60] [--runs=3] [--retries=2] [--only=memory,redis,cluster,idle]
+ *   [--count-seconds=5] [--idle-seconds=60] [--runs=3] [--retries=2] [--only=floor,memory,redis,cluster,idle]
  *
- * What the Redis store costs per keystroke: one instance on the memory store, against two
+ * What the Redis store costs per keystroke: the floor (a bare node:http server of the same
+ * protocol) and one instance on the memory store, against two
  * instances on one private redis-server and two on a private 3-master Redis Cluster (each
  * room's two participants on different instances, so every key crosses Redis), then one
  * instance idle on each Redis. Runs compiled JavaScript (npm run build first) and the
@@ -18,6 +19,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ErrorTally } from './bench-client.js';
+import { compileFloor, FLOOR_OUTPUT } from './contenders.js';
 import { PhantachatClient } from './drivers/phantachat-client.js';
 import { waitFor } from './concurrency.js';
 import { GeneratorMonitor } from './generator-monitor.js';
@@ -42,7 +44,7 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '60' },
     runs: { type: 'string', default: '3' },
     retries: { type: 'string', default: '2' },
-    only: { type: 'string', default: 'memory,redis,cluster,idle' },
+    only: { type: 'string', default: 'floor,memory,redis,cluster,idle' },
   },
 });
 const ROOMS = Number(values.rooms);
@@ -65,9 +67,13 @@ interface Setup {
   key: string;
   instances: number;
   redis?: () => Promise<RedisDeployment>;
+  /** The server to run instead of Phantachat's compiled main. */
+  nodeArgs?: string[];
 }
 
+// The floor is a bare node:http server of the same protocol, rooms in memory (bench/floor).
 const SETUPS: Setup[] = [
+  { name: 'floor (node:http), 1 instance', key: 'floor', instances: 1, nodeArgs: [FLOOR_OUTPUT] },
   { name: 'memory, 1 instance', key: 'memory', instances: 1 },
   { name: 'Redis, 2 instances', key: 'redis', instances: 2, redis: startSingle },
   { name: 'Cluster ×3, 2 instances', key: 'cluster', instances: 2, redis: startCluster },
@@ -93,7 +99,7 @@ async function typingTry(setup: Setup, run: number, attempt: number): Promise<Ty
   let client: PhantachatClient | undefined;
   try {
     redis = await setup.redis?.();
-    for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS));
+    for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS, setup.nodeArgs));
     const errors = new ErrorTally();
     client = new PhantachatClient(
       'phantachat',
@@ -200,6 +206,7 @@ async function tries<T extends { validity: Validity; error?: string }>(once: (at
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  if (ONLY.has('floor')) await compileFloor();
   const typing: TypingResult[] = [];
   const idle: IdleResult[] = [];
   for (let run = 1; run <= RUNS; run += 1) {

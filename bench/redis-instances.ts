@@ -7,11 +7,11 @@ import { ServerProcess } from './server-process.js';
 const live = new Set<ServerProcess>();
 
 /** One compiled Phantachat instance; `env` chooses its store (REDIS_URL '' keeps it in memory). */
-export async function startInstance(env: Record<string, string>): Promise<ServerProcess> {
+export async function startInstance(env: Record<string, string>, nodeArgs = ['dist/server/main.js']): Promise<ServerProcess> {
   // Unpinned, as this bench always ran: two instances and redis-servers squeezed onto one core
   // would measure the squeeze, not the store. WEB_CONCURRENCY 1: the pid is the whole instance.
   const server = await ServerProcess.start(
-    { name: 'phantachat', nodeArgs: ['dist/server/main.js'], env: { ROOM_SALT: 'bench-redis-compare', WEB_CONCURRENCY: '1', ...env } },
+    { name: 'phantachat', nodeArgs, env: { ROOM_SALT: 'bench-redis-compare', WEB_CONCURRENCY: '1', ...env } },
     { port: await freePort(), cpu: undefined },
   );
   live.add(server);
