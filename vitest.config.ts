@@ -9,9 +9,6 @@ const redisClusterUrl = process.env.REDIS_CLUSTER_URL?.trim() || undefined;
 const NOT_ON_A_CLUSTER = [
   // stops and starts a private single redis-server: a cluster outage is not what it is about
   'test/redis/outage.test.ts',
-  // connect RedisStore (or createStore, from a config without REDIS_CLUSTER) themselves, as a
-  // single-server store: until they pass `cluster: redisCluster` they would meet MOVED errors
-  // its keysHolding() SCANs the one node REDIS_URL names, not every master
 ];
 const redisClusterProject: TestProjectInlineConfiguration[] =
   redisClusterUrl === undefined

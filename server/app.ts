@@ -38,7 +38,7 @@ export interface AppDeps {
  * Every request, poll and send included, runs this one middleware chain, so whatever a
  * deployer puts in front (`app.middleware.unshift(fn)`: CORS, metrics, a request id) sees all.
  */
-export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) }), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes), guard }: AppDeps): Koa {
+export function createApp({ config, store, logger = silentLogger, metrics = noopMetrics, hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end), maxAnswerBytes: config.pollMaxBytes }), now = Date.now, imageBudget = new ByteBudget(config.processImageBytes), guard }: AppDeps): Koa {
   // The client address is the right-most entry of X-Forwarded-For that our own proxies did not
   // write: Heroku's router appends the real address, whatever the client put on the left.
   const app = new Koa({ proxy: config.proxyHops > 0, maxIpsCount: config.proxyHops });

@@ -75,7 +75,7 @@ async function serve(config: Config): Promise<void> {
   // One budget for the process's image bytes: uploads being read and, in memory, live images.
   const imageBudget = new ByteBudget(config.processImageBytes);
   const store = observeStore(await createStore(config, Date.now, logger, metrics, imageBudget), metrics);
-  const hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end) });
+  const hub = new PollHub(store, { onEnd: (end) => metrics.pollEnded(end), maxAnswerBytes: config.pollMaxBytes });
   // Socket-level caps and deadlines: a hostile client's sockets are counted from the moment
   // they open; what is over the caps gets the app's own 503 (shedOverflow) or is closed.
   const guard = new ConnectionGuard({ ...config, logger });

@@ -27,6 +27,8 @@ export type PollEnd = 'events' | 'timeout' | 'aborted' | 'replaced' | 'shutdown'
 export interface PollHubOptions {
   timers?: Timers;
   onEnd?: (end: PollEnd) => void;
+  /** POLL_MAX_BYTES: events heard along wake-ups past this many JSON bytes are read instead (the read caps the answer). */
+  maxAnswerBytes?: number;
 }
 
 // A participant's own events do not end its held poll at once: its client already shows
@@ -45,8 +47,8 @@ export class PollHub {
   private readonly shared: HubShared;
   private closing = false;
 
-  constructor(store: RoomStore, { timers = systemTimers, onEnd = () => {} }: PollHubOptions = {}) {
-    this.shared = { store, timers, onEnd, held: new Set() };
+  constructor(store: RoomStore, { timers = systemTimers, onEnd = () => {}, maxAnswerBytes = Number.POSITIVE_INFINITY }: PollHubOptions = {}) {
+    this.shared = { store, timers, onEnd, maxAnswerBytes, held: new Set() };
   }
 
   /** Polls being held right now. */
@@ -79,6 +81,7 @@ interface HubShared {
   readonly store: RoomStore;
   readonly timers: Timers;
   readonly onEnd: (end: PollEnd) => void;
+  readonly maxAnswerBytes: number;
   /** The polls being held, so shutdown can answer them all. */
   readonly held: Set<HeldPoll>;
 }
@@ -98,8 +101,13 @@ class HeldPoll {
   /** Events after the request's cursor known so far, complete up to `knownTo` (undefined: unknown, read). */
   private known: ChatEvent[] = [];
   private knownTo: Cursor | undefined;
-  /** Events signalled while opening or reading, taken in once that is done. */
+  /** JSON bytes of `known`, as far as the signals told (a read's answer is capped by the store). */
+  private knownBytes = 0;
+  /** Events signalled while opening or reading, taken in once that is done, and their JSON bytes. */
   private heard: ChatEvent[] = [];
+  private heardBytes = 0;
+  /** The newest lease of each participant signalled before this poll knew whose it is. */
+  private earlyLeases: Map<string, number> | undefined;
   private holdTimer: unknown;
   private echoTimer: unknown;
 
@@ -121,7 +129,10 @@ class HeldPoll {
     this.knownTo = opened.reset ? undefined : parseCursor(opened.cursor);
     const answer = new Promise<PollResponse>((resolve) => (this.resolve = resolve));
     const { connection, holdMs } = this.request;
+    const newer = this.earlyLeases?.get(opened.participant);
+    this.earlyLeases = undefined;
     if (opened.events.length > 0) this.settle({ ...this.empty, events: opened.events }, 'events');
+    else if (newer !== undefined && newer > this.lease) this.settleEmpty('replaced');
     else if (connection.destroyed) this.settleEmpty('aborted');
     else if (closing) this.settleEmpty('shutdown');
     else if (holdMs <= 0) this.settleEmpty('timeout');
@@ -147,9 +158,16 @@ class HeldPoll {
     if (signal.type === 'events') {
       if (this.settled) return;
       if (signal.events === undefined) this.pending = true;
-      else this.heard.push(...signal.events);
+      else {
+        this.heard.push(...signal.events);
+        this.heardBytes += signal.bytes;
+      }
       if (this.opened && !this.reading) this.takeHeard();
-    } else if (this.opened && signal.participant === this.participant && Number(signal.leaseId) > this.lease) {
+    } else if (!this.opened) {
+      // A newer poll's signal can overtake this one's open reply: remember it for hold().
+      this.earlyLeases ??= new Map();
+      this.earlyLeases.set(signal.participant, Math.max(Number(signal.leaseId), this.earlyLeases.get(signal.participant) ?? 0));
+    } else if (signal.participant === this.participant && Number(signal.leaseId) > this.lease) {
       this.settleEmpty('replaced');
     }
   }
@@ -157,15 +175,21 @@ class HeldPoll {
   /** Adds what was signalled to what is known, or reads when it does not follow on. */
   private takeHeard(): void {
     const heard = this.heard;
+    const bytes = this.heardBytes;
     this.heard = [];
-    if (this.pending || !this.follow(heard)) this.reread();
+    this.heardBytes = 0;
+    if (this.pending || !this.follow(heard, bytes)) this.reread();
     else this.answerKnown();
   }
 
-  /** True when `events` continue the known ones (repeats are dropped) and stay within the poll's limit. */
-  private follow(events: ChatEvent[]): boolean {
+  /** True when `events` continue the known ones (repeats are dropped) and stay within the poll's limit and byte cap. */
+  private follow(events: ChatEvent[], bytes: number): boolean {
     const to = this.knownTo;
     if (to === undefined) return events.length === 0;
+    if (events.length > 0) {
+      this.knownBytes += bytes;
+      if (this.knownBytes > this.hub.maxAnswerBytes) return false;
+    }
     for (const event of events) {
       const at = parseCursor(event.id);
       if (at === undefined || at.epoch !== to.epoch || at.seq > to.seq + 1) return false;
@@ -198,6 +222,8 @@ class HeldPoll {
         }
         this.known = result.events;
         this.knownTo = parseCursor(result.cursor);
+        // Capped by the store already; what is heard next is counted on top of nothing.
+        this.knownBytes = 0;
         this.takeHeard();
       },
       () => {
@@ -216,8 +242,10 @@ class HeldPoll {
     const delayMs = Math.min(OWN_ECHO_DELAY_MS, (first.expiresAt - first.at) / 2);
     this.echoTimer = this.hub.timers.setTimeout(() => {
       this.echoTimer = undefined;
-      const known = this.known;
-      this.settle({ events: known, cursor: known[known.length - 1]!.id }, 'events');
+      const last = this.known[this.known.length - 1];
+      // A read meanwhile may have found the echo expired: nothing is left to deliver.
+      if (last === undefined) this.settleEmpty('timeout');
+      else this.settle({ events: this.known, cursor: last.id }, 'events');
     }, delayMs);
   }
 

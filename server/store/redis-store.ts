@@ -116,7 +116,7 @@ export class RedisStore implements RoomStore {
       maxSleepMs: options.sweepMaxSleepMs ?? DEFAULT_SWEEP_MAX_SLEEP_MS,
       batch: SWEEP_BATCH,
     });
-    this.closeGraceMs = options.pollCloseGraceMs ?? Math.min(CLOSE_GRACE_MS, (options.unstableAfterMs ?? CLOSE_GRACE_MS) / 2);
+    this.closeGraceMs = options.pollCloseGraceMs ?? (options.unstableAfterMs === undefined ? CLOSE_GRACE_MS : Math.min(CLOSE_GRACE_MS, options.unstableAfterMs / 2));
     this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, {
       sharded: cluster,
       onDue: (bucket, at) => this.sweeper.due(bucket, at),
@@ -135,8 +135,9 @@ export class RedisStore implements RoomStore {
   }
 
   async createRoom(room: string, capacity: number): Promise<boolean> {
-    // The buckets live on different shards, so no one script can count them all.
-    if ((await this.counts()).rooms >= this.options.maxRooms) throw new RoomError('server-full');
+    // The buckets live on different shards, so no one script can count them all: instances
+    // creating rooms at the same moment can overshoot MAX_ROOMS by as many as they create.
+    if ((await this.liveRooms()) >= this.options.maxRooms) throw new RoomError('server-full');
     return (await this.run(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES))) === 1;
   }
 
@@ -224,9 +225,10 @@ export class RedisStore implements RoomStore {
     const at = cursorArgs(cursor);
     const reply = strings(await this.run(scripts.openPollScript, room, hashToken(token), at.epoch, at.seq, holdMs, limit, this.maxBytes(), this.instanceId));
     const [participant, leaseId] = ok(reply);
-    this.cancelClose(`${room} ${participant!}`, Number(leaseId));
-    // The script signals other instances only; older polls held here give way through this.
+    // The script signals other instances only; older polls held here give way through this,
+    // and the closes they file as they settle are then dropped with any waiting one.
     this.channels.dispatchLocal(room, { type: 'poll', participant: participant!, leaseId: leaseId! });
+    this.cancelClose(`${room} ${participant!}`, Number(leaseId));
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
@@ -282,22 +284,33 @@ export class RedisStore implements RoomStore {
   }
 
   async counts(): Promise<StoreCounts> {
+    // The presence index holds one entry per seat.
+    const [rooms, participants] = await Promise.all([this.liveRooms(), this.sumOverBuckets((_, presence) => this.redis.zcard(presence))]);
+    return { rooms, participants };
+  }
+
+  /** The rooms index holds each room's last possible moment, so entries past now are live rooms. */
+  private liveRooms(): Promise<number> {
+    const now = this.now();
+    return this.sumOverBuckets((rooms) => this.redis.zcount(rooms, `(${now}`, '+inf'));
+  }
+
+  /** One count per bucket (each on its own shard), added up; RoomError('unavailable') if any fails. */
+  private async sumOverBuckets(count: (rooms: string, presence: string) => Promise<number>): Promise<number> {
     if (this.closed) throw new RoomError('unavailable');
     try {
-      // The rooms index holds each room's last possible moment, so entries past now are live
-      // rooms (as MAX_ROOMS counts them); the presence index holds one entry per seat.
-      const now = this.now();
-      const perBucket = await Promise.all(
-        Array.from({ length: BUCKETS }, async (_, bucket) => {
+      const counts = await Promise.all(
+        Array.from({ length: BUCKETS }, (_, bucket) => {
           const [rooms, presence] = this.keys.indexes(bucket);
-          return Promise.all([this.redis.zcount(rooms, `(${now}`, '+inf'), this.redis.zcard(presence)]);
+          return count(rooms, presence);
         }),
       );
-      return perBucket.reduce((sum, [rooms, participants]) => ({ rooms: sum.rooms + rooms, participants: sum.participants + participants }), { rooms: 0, participants: 0 });
+      return counts.reduce((sum, n) => sum + n, 0);
     } catch {
       throw new RoomError('unavailable');
     }
   }
+
 
   async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
     return Number(await this.guard(() => scripts.rateLimitScript.run(this.redis, [this.keys.limit(key)], [...this.common(), limit, windowMs, now])));

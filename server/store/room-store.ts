@@ -101,7 +101,11 @@ export interface StoreCounts {
 
 /**
  * 'events': something was appended; `events`, when the store sends them along, are exactly
- * what was appended, in order (a poll whose cursor they follow answers without reading).
+ * what was appended, in order (a poll whose cursor they follow answers without reading);
+ * `bytes` is their JSON's size, for the answer byte cap.
  * 'poll': a participant opened a poll (older ones give way).
  */
-export type RoomSignal = { type: 'events'; events?: ChatEvent[] } | { type: 'poll'; participant: string; leaseId: string };
+export type RoomSignal =
+  | { type: 'events'; events?: undefined }
+  | { type: 'events'; events: ChatEvent[]; bytes: number }
+  | { type: 'poll'; participant: string; leaseId: string };

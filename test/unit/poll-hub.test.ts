@@ -292,6 +292,7 @@ describe('PollHub#poll with events sent along the wake-up', () => {
   let ann: { token: string; participant: string };
   let bobToken: string;
   let at: { epoch: string; seq: number };
+  let clock: ManualClock;
   const room = 'room';
   const poll = () => hub.poll({ room, token: ann.token, cursor: at, holdMs: 25_000, limit: 500, connection: new FakeConnection() });
   /** The store's own event `ahead` after the cursor, as its wake-up would carry it. */
@@ -302,10 +303,10 @@ describe('PollHub#poll with events sent along the wake-up', () => {
   };
 
   beforeEach(async () => {
-    const clock = new ManualClock();
+    clock = new ManualClock();
     timers = new FakeTimers();
     store = new SignallingStore({ now: clock.now, timers: new FakeTimers(), ttlMs: 10_000, presenceTimeoutMs: 15_000, roomIdleMs: 60_000, maxEventsPerRoom: 100, maxRooms: 10 });
-    hub = new PollHub(store, { timers });
+    hub = new PollHub(store, { timers, maxAnswerBytes: 1_000 });
     await store.createRoom(room, 2);
     const joined = await store.join(room, 'Ann');
     ann = { token: joined.token, participant: joined.participant };
@@ -320,7 +321,7 @@ describe('PollHub#poll with events sent along the wake-up', () => {
     await tick();
     await store.send(room, bobToken, 'a');
     const first = await eventAt(1);
-    store.listener({ type: 'events', events: [first] });
+    store.listener({ type: 'events', events: [first], bytes: 100 });
     const result = await held;
     expect(result.events.map((e) => e.text)).toEqual(['a']);
     expect(result.cursor).toBe(first.id);
@@ -332,7 +333,7 @@ describe('PollHub#poll with events sent along the wake-up', () => {
     await tick();
     await store.send(room, bobToken, 'a');
     await store.send(room, bobToken, 'b');
-    store.listener({ type: 'events', events: [await eventAt(2)] });
+    store.listener({ type: 'events', events: [await eventAt(2)], bytes: 100 });
     const result = await held;
     expect(result.events.map((e) => e.text)).toEqual(['a', 'b']);
     expect(store.reads).toBe(1);
@@ -352,13 +353,47 @@ describe('PollHub#poll with events sent along the wake-up', () => {
     await tick();
     await store.send(room, ann.token, 'm');
     await store.send(room, ann.token, 'e');
-    store.listener({ type: 'events', events: [await eventAt(1)] });
-    store.listener({ type: 'events', events: [await eventAt(1), await eventAt(2)] });
+    store.listener({ type: 'events', events: [await eventAt(1)], bytes: 100 });
+    store.listener({ type: 'events', events: [await eventAt(1), await eventAt(2)], bytes: 200 });
     await tick();
     expect(timers.fireShortest()).toBe(OWN_ECHO_DELAY_MS);
     const result = await held;
     expect(result.events.map((e) => e.text)).toEqual(['m', 'e']);
     expect(store.reads).toBe(0);
   });
-});
 
+  it('reads once the events heard along wake-ups pass POLL_MAX_BYTES, so the store caps the answer', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, ann.token, 'm');
+    store.listener({ type: 'events', events: [await eventAt(1)], bytes: 600 });
+    await store.send(room, ann.token, 'e');
+    store.listener({ type: 'events', events: [await eventAt(2)], bytes: 600 });
+    await tick();
+    expect(store.reads).toBe(1);
+    timers.fireShortest();
+    expect((await held).events.map((e) => e.text)).toEqual(['m', 'e']);
+  });
+
+  it('gives way to a newer poll whose signal overtook its own open', async () => {
+    const opening = poll();
+    store.listener({ type: 'poll', participant: ann.participant, leaseId: '99' });
+    const result = await opening;
+    expect(result.events).toEqual([]);
+    expect(timers.size).toBe(0);
+  });
+
+  it('answers empty when a read meanwhile found the own echo it was waiting to deliver expired', async () => {
+    const held = poll();
+    await tick();
+    await store.send(room, ann.token, 'gone');
+    store.listener({ type: 'events', events: [await eventAt(1)], bytes: 100 });
+    await tick();
+    clock.advance(10_000);
+    store.listener({ type: 'events' });
+    await tick();
+    timers.fireShortest();
+    expect((await held).events).toEqual([]);
+    expect(timers.size).toBe(0);
+  });
+});

@@ -96,7 +96,12 @@ let subscribersGuarded = false;
 function guardStoppedSubscribers(): void {
   if (subscribersGuarded) return;
   subscribersGuarded = true;
-  const loaded = createRequire(import.meta.url)('ioredis/built/cluster/ShardedSubscriber.js') as { default?: ShardedSubscriberClass };
+  let loaded: { default?: ShardedSubscriberClass };
+  try {
+    loaded = createRequire(import.meta.url)('ioredis/built/cluster/ShardedSubscriber.js') as { default?: ShardedSubscriberClass };
+  } catch {
+    return; // an ioredis laid out otherwise: package.json pins the minor version this was written for
+  }
   const prototype = loaded.default?.prototype;
   if (prototype === undefined || typeof prototype.stop !== 'function') return;
   const stop = prototype.stop;

@@ -74,23 +74,33 @@ export class DeadlineSweeper {
     if (this.closed || this.running) return;
     const now = this.options.now();
     let soonest = now + this.options.maxSleepMs;
-    for (let bucket = 0; bucket < this.options.buckets; bucket += 1) soonest = Math.min(soonest, this.wakeAt(bucket));
+    // Unless a bucket's deadline comes first, this is the longest sleep, whose tick sweeps every bucket.
+    let sweepsAll = true;
+    for (let bucket = 0; bucket < this.options.buckets; bucket += 1) {
+      const at = this.wakeAt(bucket);
+      if (at <= soonest) {
+        soonest = at;
+        sweepsAll = false;
+      }
+    }
     if (this.timer !== undefined && this.timerAt <= soonest) return;
     this.clearTimer();
     this.timerAt = soonest;
     this.timer = this.options.timers.setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
-      void this.tick();
+      void this.tick(sweepsAll);
     }, Math.max(0, soonest - now));
   }
 
-  private async tick(): Promise<void> {
+  private async tick(sweepsAll: boolean): Promise<void> {
     const now = this.options.now();
     let due: number[] = [];
     for (let bucket = 0; bucket < this.options.buckets; bucket += 1) if (this.wakeAt(bucket) <= now) due.push(bucket);
     // Woken by the longest sleep: look at every bucket, in case a notice was lost.
-    if (due.length === 0) due = this.nextAt.map((_, bucket) => bucket);
+    if (sweepsAll) due = this.nextAt.map((_, bucket) => bucket);
+    // A timer may fire a little before the store clock reaches its deadline: wait on.
+    if (due.length === 0) return this.schedule();
     this.running = true;
     await Promise.all(due.map((bucket) => this.sweepBucket(bucket, now)));
     this.running = false;

@@ -56,12 +56,14 @@ local function keep_index(zset, at)
   if redis.call('PTTL', zset) < at - NOW + SLACK then expire_at(zset, at) end
 end
 
--- Scores 'm' at 'at'. An entry earlier than any in its index wakes the instances'
--- sweepers early (deadline-sweeper.ts).
-local function index(zset, m, at)
+-- Scores room o's entry 'm' at 'at'. An entry earlier than any in its index wakes the
+-- instances' sweepers early (deadline-sweeper.ts); an index made anew by it lives as long
+-- as the room (commit() extends it for every room whose last moment moves).
+local function index(o, zset, m, at)
   local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
   if #first == 0 or at < tonumber(first[2]) then redis.call(PUB, DUE, tostring(at)) end
   redis.call('ZADD', zset, at, m)
+  if #first == 0 then keep_index(zset, math.max(at, o.x or at)) end
 end
 
 local function save(o, seat) redis.call('HSET', o.sk, seat.id, cjson.encode(seat)) end
@@ -79,7 +81,7 @@ end
 local function lower(o, s)
   local at = present_at(s)
   if s.pi == nil or at < s.pi then
-    index(PRESENT, member(o, s), at)
+    index(o, PRESENT, member(o, s), at)
     s.pi = at
   end
   if o.nd == nil or at < o.nd then
@@ -120,7 +122,7 @@ local function append(o, kind, seat, text, image, gaps)
   if o.xe == nil then
     o.xe = NOW + TTL
     redis.call('HSET', o.rk, 'xe', o.xe)
-    index(EXPIRY, o.id, o.xe + EXPIRY_LAG)
+    index(o, EXPIRY, o.id, o.xe + EXPIRY_LAG)
   end
   table.insert(o.appended, json)
   o.woken = true
@@ -217,7 +219,7 @@ local function touch(o)
   for _, s in ipairs(o.seats) do
     local at = present_at(s)
     if s.pi ~= at then
-      index(PRESENT, member(o, s), at)
+      index(o, PRESENT, member(o, s), at)
       s.pi = at
       changed[s.id] = true
     end
@@ -280,7 +282,7 @@ local function commit(o)
     redis.call('HSET', o.rk, 'x', x)
     expire_at(o.rk, x)
     expire_at(o.sk, x)
-    index(ROOMS, o.id, x)
+    index(o, ROOMS, o.id, x)
     keep_index(ROOMS, x)
     keep_index(PRESENT, x)
     keep_index(EXPIRY, x)

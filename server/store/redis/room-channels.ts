@@ -185,9 +185,10 @@ export class RoomChannels {
 function parseSignal(message: string, maxEventBytes: number): RoomSignal | undefined {
   if (message.startsWith('events')) {
     // Past the answer byte cap, the poll reads instead (the read applies the cap).
-    if (message.length > maxEventBytes) return { type: 'events' };
+    const bytes = Buffer.byteLength(message) - 'events\n'.length;
+    if (bytes > maxEventBytes) return { type: 'events' };
     try {
-      return { type: 'events', events: message.split('\n').slice(1).map(parseEvent) };
+      return { type: 'events', events: message.split('\n').slice(1).map(parseEvent), bytes };
     } catch {
       return { type: 'events' };
     }
