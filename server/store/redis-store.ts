@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
-import { formatCursor, type Cursor } from '../domain/cursor.js';
+import type { Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/registry-options.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -9,13 +9,13 @@ import { connect, whenReady, type RedisClient } from './redis/connect.js';
 import { DeadlineSweeper } from './redis/deadline-sweeper.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
+import { PollCloses } from './redis/poll-closes.js';
+import { cursorArgs, ok, readResult, roster, strings } from './redis/replies.js';
 import { RoomChannels } from './redis/room-channels.js';
-import { parseStoredEvent } from './redis/event-json.js';
 import * as scripts from './redis/scripts.js';
 import {
   RoomError,
   type OpenPoll,
-  type RoomErrorCode,
   type RoomSignal,
   type RoomSnapshot,
   type RoomStore,
@@ -87,11 +87,9 @@ export class RedisStore implements RoomStore {
   private readonly logger: Logger;
   private readonly common: () => Array<string | number>;
   private readonly sweeper: DeadlineSweeper;
-  private readonly closeGraceMs: number;
+  private readonly closes: PollCloses;
   /** Tells this process's leases from other instances' (openPoll signals only those). */
   private readonly instanceId: string;
-  /** Poll closes waiting out the grace, by "<room> <participant>". */
-  private readonly pendingCloses = new Map<string, { timer: unknown; lease: number; send: () => Promise<void> }>();
   private closing = false;
   private closed = false;
 
@@ -116,11 +114,12 @@ export class RedisStore implements RoomStore {
       maxSleepMs: options.sweepMaxSleepMs ?? DEFAULT_SWEEP_MAX_SLEEP_MS,
       batch: SWEEP_BATCH,
     });
-    this.closeGraceMs = options.pollCloseGraceMs ?? (options.unstableAfterMs === undefined ? CLOSE_GRACE_MS : Math.min(CLOSE_GRACE_MS, options.unstableAfterMs / 2));
+    const graceMs = options.pollCloseGraceMs ?? (options.unstableAfterMs === undefined ? CLOSE_GRACE_MS : Math.min(CLOSE_GRACE_MS, options.unstableAfterMs / 2));
+    this.closes = new PollCloses(graceMs, this.timers);
     this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, {
       sharded: cluster,
       onDue: (bucket, at) => this.sweeper.due(bucket, at),
-      onPoll: (room, participant, leaseId) => this.cancelClose(`${room} ${participant}`, Number(leaseId)),
+      onPoll: (room, participant, leaseId) => this.closes.drop(`${room} ${participant}`, Number(leaseId)),
       maxEventBytes: options.pollMaxBytes,
       // Due notices published while the subscriber was away are lost: look at every bucket.
       onResubscribed: () => this.sweeper.resync(),
@@ -228,7 +227,7 @@ export class RedisStore implements RoomStore {
     // The script signals other instances only; older polls held here give way through this,
     // and the closes they file as they settle are then dropped with any waiting one.
     this.channels.dispatchLocal(room, { type: 'poll', participant: participant!, leaseId: leaseId! });
-    this.cancelClose(`${room} ${participant!}`, Number(leaseId));
+    this.closes.drop(`${room} ${participant!}`, Number(leaseId));
     return { ...readResult(reply.slice(3), cursor, this.now()), participant: participant!, leaseId: leaseId! };
   }
 
@@ -239,39 +238,17 @@ export class RedisStore implements RoomStore {
     return readResult(reply.slice(1), cursor, this.now());
   }
 
-  /**
-   * A client polls again within a round trip of its answer, and that poll's open makes this
-   * close moot; so the close waits `closeGraceMs` and is dropped when a newer lease of the
-   * participant opens meanwhile, here or on another instance (its 'poll' signal). When it
-   * is sent, it counts presence from when the poll ended, as if sent at once.
-   */
+  /** See PollCloses: sent after a grace unless the participant's next poll makes it moot. */
   async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
-    const key = `${room} ${participant}`;
-    const lease = Number(leaseId);
     const endedAt = this.now();
-    if (this.closing || this.closeGraceMs <= 0) return this.sendClose(room, participant, leaseId, endedAt);
-    this.cancelClose(key, lease + 1);
-    // A newer lease's close is already waiting: this one is moot.
-    if (this.pendingCloses.has(key)) return;
-    const timer = this.timers.setTimeout(() => {
-      this.pendingCloses.delete(key);
-      void this.sendClose(room, participant, leaseId, endedAt);
-    }, this.closeGraceMs);
-    this.pendingCloses.set(key, { timer, lease, send: () => this.sendClose(room, participant, leaseId, endedAt) });
+    if (this.closing) return this.sendClose(room, participant, leaseId, endedAt);
+    this.closes.wait(`${room} ${participant}`, Number(leaseId), () => this.sendClose(room, participant, leaseId, endedAt));
   }
 
   /** Never rejects: a lease that cannot be shortened simply runs its course. */
   private async sendClose(room: string, participant: string, leaseId: string, endedAt: number): Promise<void> {
     const unstableAfterMs = this.options.unstableAfterMs ?? '';
     await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs, endedAt).catch(() => {});
-  }
-
-  /** Drops a waiting close of `key` ("<room> <participant>") whose lease is older than `lease`. */
-  private cancelClose(key: string, lease: number): void {
-    const pending = this.pendingCloses.get(key);
-    if (pending === undefined || pending.lease >= lease) return;
-    this.timers.clearTimeout(pending.timer);
-    this.pendingCloses.delete(key);
   }
 
   /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
@@ -331,10 +308,7 @@ export class RedisStore implements RoomStore {
     this.closing = true;
     this.sweeper.close();
     // Closes still waiting are sent now: each shortens a lease that would otherwise hold the seat a poll's length.
-    const closes = [...this.pendingCloses.values()];
-    this.pendingCloses.clear();
-    for (const pending of closes) this.timers.clearTimeout(pending.timer);
-    await Promise.all(closes.map((pending) => pending.send()));
+    await this.closes.flush();
     this.closed = true;
     this.channels.clear();
     await Promise.allSettled(this.redis === this.subscriber ? [quit(this.redis)] : [quit(this.redis), quit(this.subscriber)]);
@@ -382,41 +356,6 @@ export class RedisStore implements RoomStore {
 /** Tokens are 32 random bytes, so a plain SHA-256 is enough: a Redis dump yields no usable token. */
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
-}
-
-function cursorArgs(cursor: Cursor | undefined): { epoch: string; seq: number } {
-  return cursor === undefined ? { epoch: '', seq: 0 } : cursor;
-}
-
-function strings(reply: Reply): string[] {
-  if (!Array.isArray(reply)) return [];
-  return reply.map((item) => String(item));
-}
-
-const ROOM_ERRORS = new Set<string>(['room-not-found', 'room-full', 'bad-token', 'room-busy', 'server-full', 'room-images-full', 'room-locked', 'not-host', 'participant-not-found', 'kick-self']);
-
-/** The values after an 'ok' status; a status naming a RoomError code rejects with it. */
-function ok(reply: string[]): string[] {
-  const [status, ...rest] = reply;
-  if (status === 'ok') return rest;
-  if (status !== undefined && ROOM_ERRORS.has(status)) throw new RoomError(status as RoomErrorCode);
-  throw new Error(`unexpected script reply ${String(status)}`);
-}
-
-function roster(flat: string[]): ParticipantInfo[] {
-  const participants: ParticipantInfo[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) participants.push({ id: flat[i]!, name: flat[i + 1]! });
-  return participants;
-}
-
-/** Mirrors RoomBuffer#read: live events after the cursor and the cursor to poll from next. */
-function readResult(reply: string[], cursor: Cursor | undefined, now: number): PollResponse {
-  const [epoch, seq, reset, ...stored] = reply;
-  const events = stored.map(parseStoredEvent).filter((event) => event.expiresAt > now);
-  const last = events[events.length - 1];
-  const current = `${epoch}.${seq}`;
-  const next = last !== undefined ? last.id : reset === '1' || cursor === undefined ? current : formatCursor(cursor);
-  return reset === '1' ? { events, cursor: next, reset: true } : { events, cursor: next };
 }
 
 async function quit(client: RedisClient): Promise<void> {
