@@ -1,6 +1,6 @@
+import { Cluster } from 'ioredis';
 import { RoomError, type RoomSignal } from '../room-store.js';
 import { systemTimers, type Timers } from '../../timers.js';
-import { Cluster } from 'ioredis';
 import type { RedisClient } from './connect.js';
 import { BUCKETS, bucketOf, type RedisKeys } from './keys.js';
 import { parseEvent } from './event-json.js';
