@@ -202,10 +202,17 @@ class HeldPoll {
 
   /** Answers with the known events unless they are all the participant's own (those wait for the echo). */
   private answerKnown(): void {
-    const known = this.known;
-    if (known.length === 0) return;
-    if (!this.onlyOwn(known)) this.settle({ events: known, cursor: known[known.length - 1]!.id }, 'events');
-    else this.scheduleEcho(known[0]!);
+    const first = this.known[0];
+    if (first === undefined) return;
+    if (!this.onlyOwn(this.known)) this.settleKnown();
+    else this.scheduleEcho(first);
+  }
+
+  /** Answers what is known, or nothing when a read found it all expired meanwhile. */
+  private settleKnown(): void {
+    const last = this.known[this.known.length - 1];
+    if (last === undefined) this.settleEmpty('timeout');
+    else this.settle({ events: this.known, cursor: last.id }, 'events');
   }
 
   private reread(): void {
@@ -242,10 +249,7 @@ class HeldPoll {
     const delayMs = Math.min(OWN_ECHO_DELAY_MS, (first.expiresAt - first.at) / 2);
     this.echoTimer = this.hub.timers.setTimeout(() => {
       this.echoTimer = undefined;
-      const last = this.known[this.known.length - 1];
-      // A read meanwhile may have found the echo expired: nothing is left to deliver.
-      if (last === undefined) this.settleEmpty('timeout');
-      else this.settle({ events: this.known, cursor: last.id }, 'events');
+      this.settleKnown();
     }, delayMs);
   }
 

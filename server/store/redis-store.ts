@@ -6,7 +6,7 @@ import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/regi
 import { silentLogger, type Logger } from '../logger.js';
 import { BUCKETS, bucketOf, DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
 import { connect, whenReady, type RedisClient } from './redis/connect.js';
-import { DeadlineSweeper } from './redis/deadline-sweeper.js';
+import { DeadlineSweeper, type BucketSweep } from './redis/deadline-sweeper.js';
 import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { PollCloses } from './redis/poll-closes.js';
@@ -288,7 +288,6 @@ export class RedisStore implements RoomStore {
     }
   }
 
-
   async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
     return Number(await this.guard(() => scripts.rateLimitScript.run(this.redis, [this.keys.limit(key)], [...this.common(), limit, windowMs, now])));
   }
@@ -331,7 +330,7 @@ export class RedisStore implements RoomStore {
     return [...this.keys.indexes(bucketOf(room)), this.keys.room(room), this.keys.seats(room), this.keys.events(room)];
   }
 
-  private async sweepBucket(bucket: number): Promise<{ seen: number; next: number | undefined }> {
+  private async sweepBucket(bucket: number): Promise<BucketSweep> {
     const reply = await this.guard(() => scripts.sweepScript.run(this.redis, this.keys.indexes(bucket), [...this.common(), SWEEP_BATCH]));
     const [seen, next] = strings(reply);
     return { seen: Number(seen), next: next === undefined || next === '' ? undefined : Number(next) };

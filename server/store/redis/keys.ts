@@ -7,15 +7,16 @@ import keySlot from 'cluster-key-slot';
  * Rooms are spread over BUCKETS buckets, each with its own hash tag: a room's keys and its
  * bucket's deadline indexes share one cluster slot, so every script touches one shard.
  * Per room, with T its bucket's tag:
- *   <prefix>room:{T}<id>    hash: cap, epoch, seq, idle (absent while seated)
+ *   <prefix>room:{T}<id>    hash: cap, epoch, seq, idle (absent while seated), lock, ib, the
+ *                           deadlines nd, xe, x, and t:<token hash> -> participant id (lua-prelude.ts)
  *   <prefix>seats:{T}<id>   hash: participant id -> seat JSON
- *   <prefix>events:{T}<id>  sorted set: score seq, member event JSON
+ *   <prefix>events:{T}<id>  sorted set: score seq, member '<expiresAt> <event JSON>'
  *   <prefix>image:{T}<id>:<image id>   hash: t content type, w width, h height, b the bytes (dies with its event)
  *   <prefix>signal:{T}<id>  (sharded) pub/sub channel: see room-channels.ts
  * Per bucket, deadline indexes (sorted sets scored by the store clock's ms):
  *   <prefix>rooms:{T}       room id -> the room's last possible moment (counts live rooms)
- *   <prefix>presence:{T}    "<room> <participant>" -> presence deadline
- *   <prefix>expiry:{T}      room id -> its oldest event's expiresAt
+ *   <prefix>presence:{T}    "<room> <participant>" -> no later than the seat's next deadline
+ *   <prefix>expiry:{T}      room id -> when its log is next trimmed (xe) + 300 ms
  *   <prefix>due:{T}         (sharded) pub/sub channel: a deadline earlier than the bucket's earliest was indexed
  * Shared rate limits (e.g. new rooms per client address), gone with their window:
  *   <prefix>limit:<key>     hash: start, count

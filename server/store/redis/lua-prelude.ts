@@ -204,12 +204,12 @@ local function touch(o)
   local shaky = {}
   for _, s in ipairs(o.seats) do if s.ua and s.ua <= NOW then table.insert(shaky, s) end end
   table.sort(shaky, function(a, b) return a.ua < b.ua end)
+  local changed = {}
   for _, s in ipairs(shaky) do
     s.ua, s.cs = nil, 'unstable'
     append(o, 'unstable', s)
+    changed[s.id] = true
   end
-  local changed = {}
-  for _, s in ipairs(shaky) do changed[s.id] = true end
   trim(o)
   if #o.seats == 0 and o.idle ~= nil and o.idle <= NOW then
     delete(o)
@@ -244,20 +244,20 @@ end
 -- Returns the room (nil when gone) and the seat (nil when the token is not seated).
 local function quick(id, tok, seat_id)
   local o = names(id)
-  local h = redis.call('HMGET', o.rk, 'epoch', 'seq', 'nd', 'xe', 'x', 'idle', 'cap', tok and ('t:' .. tok) or 'epoch')
+  local h = redis.call('HMGET', o.rk, 'epoch', 'seq', 'nd', 'xe', 'x', 'idle', tok and ('t:' .. tok) or 'epoch')
   if not h[1] then return nil end
-  o.epoch, o.seq, o.nd, o.xe, o.x, o.idle, o.cap = h[1], tonumber(h[2]), tonumber(h[3]), tonumber(h[4]), tonumber(h[5]), tonumber(h[6]), tonumber(h[7])
+  o.epoch, o.seq, o.nd, o.xe, o.x, o.idle = h[1], tonumber(h[2]), tonumber(h[3]), tonumber(h[4]), tonumber(h[5]), tonumber(h[6])
   if (o.nd ~= nil and o.nd <= NOW) or (o.idle ~= nil and o.idle <= NOW) then
     o = open(id)
     if not o then return nil end
     for _, s in ipairs(o.seats) do
-      if (tok and s.t == tok) or (seat_id and s.id == seat_id) then return o, s end
+      if s.t == tok or s.id == seat_id then return o, s end
     end
     return o, nil
   end
   trim(o)
   local sid = seat_id
-  if tok then sid = h[8] end
+  if tok then sid = h[7] end
   if not sid then return o, nil end
   local json = redis.call('HGET', o.sk, sid)
   if not json then return o, nil end

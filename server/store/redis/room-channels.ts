@@ -148,7 +148,7 @@ export class RoomChannels {
   }
 
   private wakeAll(): void {
-    for (const channel of this.channels.values()) for (const listener of [...channel.listeners]) listener({ type: 'events' });
+    for (const channel of this.channels.values()) deliver(channel, { type: 'events' });
   }
 
   private subscribe(room: string): Promise<boolean> {
@@ -161,8 +161,7 @@ export class RoomChannels {
   /** Delivers a signal to this process's listeners of the room, as if it came from Redis. */
   dispatchLocal(room: string, signal: RoomSignal): void {
     const channel = this.channels.get(room);
-    if (channel === undefined) return;
-    for (const listener of [...channel.listeners]) listener(signal);
+    if (channel !== undefined) deliver(channel, signal);
   }
 
   private dispatch(name: string, message: string): void {
@@ -178,8 +177,13 @@ export class RoomChannels {
     const signal = parseSignal(message, this.maxEventBytes);
     if (signal === undefined) return;
     if (signal.type === 'poll') this.onPoll(about.room, signal.participant, signal.leaseId);
-    for (const listener of [...channel.listeners]) listener(signal);
+    deliver(channel, signal);
   }
+}
+
+/** A copy of the listeners: one may unsubscribe (or another subscribe) while it is told. */
+function deliver(channel: Channel, signal: RoomSignal): void {
+  for (const listener of [...channel.listeners]) listener(signal);
 }
 
 function parseSignal(message: string, maxEventBytes: number): RoomSignal | undefined {

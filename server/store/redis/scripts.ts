@@ -291,14 +291,14 @@ return 1
 export const sweepScript = script(`
 local limit = tonumber(ARGV[8])
 local seen = 0
-local function visit(zset, member, id)
+local function visit(zset, entry, id)
   seen = seen + 1
-  -- touch() sets every seat's entry and the expiry entry exactly; commit() the rooms entry.
-  local o = load(id)
-  if o and touch(o) then commit(o) end
+  -- open() sets every seat's entry and the expiry entry exactly; commit() the rooms entry.
+  local o = open(id)
+  if o then commit(o) end
   -- Still due means nothing is behind the entry any more (its room expired unseen).
-  local score = redis.call('ZSCORE', zset, member)
-  if score and tonumber(score) <= NOW then redis.call('ZREM', zset, member) end
+  local score = redis.call('ZSCORE', zset, entry)
+  if score and tonumber(score) <= NOW then redis.call('ZREM', zset, entry) end
 end
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', PRESENT, '-inf', NOW, 'LIMIT', 0, limit)) do
   visit(PRESENT, m, string.match(m, '^(%S+) '))
