@@ -18,9 +18,12 @@ describe.skipIf(redisUrl === undefined)('server/main.ts with REDIS_URL and WEB_C
     // Rooms made by either worker are valid on the other: they share one ROOM_SALT.
     const room = await primary.api.createRoom(8);
     const seats = await Promise.all(Array.from({ length: 8 }, (_, i) => primary!.api.join(room, `p${i}`)));
-    const cursors = await Promise.all(seats.map(async (seat) => (await primary!.api.poll(room, seat.token, seat.cursor, 0)).cursor));
+    // Each join's cursor is the room's newest event before it: the newest of them, plus the last join, is now.
+    const [epoch] = seats[0]!.cursor.split('.');
+    const now = `${epoch}.${Math.max(...seats.map((seat) => Number(seat.cursor.split('.')[1]))) + 1}`;
     const watch = await watchPolls(redisUrl!, room);
-    const held = seats.map((seat, i) => primary!.api.poll(room, seat.token, cursors[i]));
+    // Each seat's first poll: it opens its lease in Redis, where the watch sees it.
+    const held = seats.map((seat) => primary!.api.poll(room, seat.token, now));
     for (const seat of seats) await watch.held(seat.participant);
     watch.close();
 

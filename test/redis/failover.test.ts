@@ -4,7 +4,7 @@ import { backoffDelayMs } from '../../client/core/backoff.js';
 import type { ChatEvent } from '../../server/protocol.js';
 import { redisCluster, redisUrl } from '../support/stores.js';
 import { until } from '../support/until.js';
-import { startInstances, stopInstances, testKeys, watchPolls, type Instance } from './instances.js';
+import { startInstances, stopInstances, testKeys, type Instance } from './instances.js';
 
 // A 20 s hold is far beyond the 5 s each character typed after the failover has to reach Bob:
 // a held poll that misses its wake-up across the move fails the test instead of answering late.
@@ -232,22 +232,17 @@ describe.skipIf(!redisCluster || redisUrl === undefined)('CLUSTER FAILOVER of a 
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
     const { master, replica } = original;
-    const watch = await watchPolls(redisUrl!, room);
 
     // Bob polls on B with the server's hold, as the page does: the same cursor again after a failure.
     const received: ChatEvent[] = [];
     const texts = (): ChatEvent[] => received.filter((e) => e.type === 'text');
     let readError: unknown;
-    // Polls Bob had opened when he sent his current one; undefined while he reads an answer.
-    let openedBefore: number | undefined;
     const stopReading = new AbortController();
     const poll = (cursor: string) => b.api.call('GET', `/rooms/${room}/poll?cursor=${cursor}`, { token: bob.token, signal: stopReading.signal });
     const reading = (async () => {
       let cursor = bob.cursor;
       while (texts().length < TYPED.length) {
-        openedBefore = watch.opened(bob.participant);
         const answer = await retried('poll', () => poll(cursor), (body: { events: ChatEvent[]; cursor: string }) => body, stopReading.signal);
-        openedBefore = undefined;
         received.push(...answer.events);
         cursor = answer.cursor;
       }
@@ -263,9 +258,9 @@ describe.skipIf(!redisCluster || redisUrl === undefined)('CLUSTER FAILOVER of a 
     try {
       for (let seq = 0; seq < FAILOVER_AT; seq += 1) await type(seq);
       // The failover begins with Bob's poll held on B, subscribed on the shard's old master.
-      const held = (): boolean => texts().length === FAILOVER_AT && openedBefore !== undefined && watch.opened(bob.participant) > openedBefore;
-      await until(() => readError !== undefined || held(), 'Bob to have the first characters and be held again');
-      watch.close();
+      // Bob's only poll in flight: once B holds one, it is the one after the first characters.
+      const held = async (): Promise<boolean> => texts().length === FAILOVER_AT && (await b.api.heldPolls()) === 1;
+      await until(async () => readError !== undefined || (await held()), 'Bob to have the first characters and be held again');
       const promotion = admin.promote(replica, master);
       // Ann types on while the replica takes over, then waits for it to say it is master.
       for (let seq = FAILOVER_AT; seq < PROMOTED_BY; seq += 1) await type(seq);
@@ -277,7 +272,6 @@ describe.skipIf(!redisCluster || redisUrl === undefined)('CLUSTER FAILOVER of a 
         await arrived(seq + 1, `Bob to receive character ${seq} after the promotion`);
       }
     } finally {
-      watch.close();
       stopReading.abort();
       await reading;
     }

@@ -12,13 +12,15 @@ const TEST_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
 
 /** The names the instances of this test file give a room's keys and channel in Redis. */
 export const testKeys = new RedisKeys(TEST_PREFIX);
+// Lets the tests read each instance's held-polls gauge (GET /metrics).
+const METRICS_TOKEN = 'redis-tests-metrics-token';
 // A watched room's seats are read this often: far below any hold, and a few commands a second.
 const WATCH_EVERY_MS = 20;
 
 /** Settings every instance of one test shares (rooms are valid on all only with one ROOM_SALT). */
 export function instanceEnv(redisUrl: string, env: Record<string, string> = {}): Record<string, string> {
   const cluster: Record<string, string> = redisCluster ? { REDIS_CLUSTER: 'true' } : {};
-  return { REDIS_URL: redisUrl, ...cluster, REDIS_PREFIX: TEST_PREFIX, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', ...env };
+  return { REDIS_URL: redisUrl, ...cluster, REDIS_PREFIX: TEST_PREFIX, WEB_CONCURRENCY: '1', ROOM_SALT: 'redis-tests-salt', METRICS_TOKEN, ...env };
 }
 
 export interface Instance extends SpawnedServer {
@@ -67,6 +69,23 @@ export class Api {
     });
     const text = await res.text();
     return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
+  }
+
+  /**
+   * Polls this instance holds right now (its phantachat_held_polls gauge): each was opened, its
+   * room subscribed, so only a wake-up, a newer poll or a shutdown answers it before its hold
+   * runs out. Counted here, not in Redis, because a poll that carries its lease on opens nothing there.
+   */
+  async heldPolls(): Promise<number> {
+    const res = await fetch(`${this.base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+    const gauge = /^phantachat_held_polls (\d+)$/m.exec(await res.text());
+    if (res.status !== 200 || gauge === null) throw new Error(`metrics: ${res.status}`);
+    return Number(gauge[1]);
+  }
+
+  /** Resolves once this instance holds `count` polls; tests wait on it, never on a guessed sleep. */
+  held(count: number, what: string): Promise<void> {
+    return until(async () => (await this.heldPolls()) === count, what);
   }
 
   async createRoom(capacity = 2): Promise<string> {
@@ -161,11 +180,13 @@ export interface PollWatch {
 }
 
 /**
- * Watches a room's seats in Redis (docs/redis.md): the openPoll script counts each poll a
- * participant opens in its seat's lease counter (`c`), after its read, with the instance
- * already subscribed to the room; so once the count moved, the poll is held: only a wake-up,
- * a newer poll or a shutdown answers it before its hold runs out. The seats are read every
- * WATCH_EVERY_MS; tests wait on the count, never on a guessed sleep.
+ * Watches a room's seats in Redis (docs/redis.md): the openPoll script counts each lease a
+ * participant opens in its seat's counter (`c`), after its read, with the instance already
+ * subscribed to the room; so once the count moved, the poll is held: only a wake-up, a newer
+ * poll or a shutdown answers it before its hold runs out. Only polls that open in Redis count:
+ * a participant's first, say; one that carries its lease on (the one before it just ended on
+ * the same instance) opens nothing there, and Api.held sees it instead. The seats are read
+ * every WATCH_EVERY_MS; tests wait on the count, never on a guessed sleep.
  */
 export async function watchPolls(redisUrl: string, room: string): Promise<PollWatch> {
   const client = redisClient(redisUrl);

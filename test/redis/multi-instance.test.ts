@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../server/protocol.js';
 import { redisUrl } from '../support/stores.js';
 import { until } from '../support/until.js';
-import { startInstances, stopInstances, watchPolls, type Api, type Instance } from './instances.js';
+import { startInstances, stopInstances, type Api, type Instance } from './instances.js';
 
 // A 20 s hold outlasts every test's 10 s timeout: a held poll that should be woken or replaced
 // and is not fails its test rather than answering quietly at its timeout. A short idle time lets
@@ -20,10 +20,8 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
     const { cursor } = await b.api.poll(room, bob.token, bob.cursor, 0);
-    const watch = await watchPolls(redisUrl!, room);
     const held = b.api.poll(room, bob.token, cursor); // nothing new: held on B
-    await watch.held(bob.participant);
-    watch.close();
+    await b.api.held(1, "Bob's poll to be held on B");
     const id = await a.api.send(room, ann.token, 'hello from A');
     const { events } = await held;
     expect(events.map((e) => [e.id, e.type, e.name, e.text])).toEqual([[id, 'text', 'Ann', 'hello from A']]);
@@ -89,14 +87,12 @@ describe.skipIf(redisUrl === undefined)('two server processes sharing one Redis'
     const ann = await a.api.join(room, 'Ann');
     const bob = await b.api.join(room, 'Bob');
     const { cursor } = await a.api.poll(room, ann.token, ann.cursor, 0);
-    const watch = await watchPolls(redisUrl!, room);
     const older = a.api.poll(room, ann.token, cursor);
-    await watch.held(ann.participant);
+    await a.api.held(1, "Ann's poll to be held on A");
     const newer = b.api.poll(room, ann.token, cursor);
     // Answered by the replacement: its 20 s hold would outlast the test's timeout.
     expect(await older).toEqual({ events: [], cursor });
-    await watch.held(ann.participant, 2);
-    watch.close();
+    await b.api.held(1, "Ann's newer poll to be held on B");
     await a.api.send(room, bob.token, 'for the newer poll');
     expect((await newer).events.map((e) => e.text)).toEqual(['for the newer poll']);
   });
@@ -115,18 +111,13 @@ describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while h
     const received = readers.map(() => [] as string[]);
     const cursors = readers.map((reader) => reader.cursor);
     let target: Api = doomed.api;
-    const watch = await watchPolls(redisUrl!, room);
-    // Polls each reader had opened when it sent its current poll; undefined while it reads an answer.
-    const openedBefore: Array<number | undefined> = readers.map(() => undefined);
 
     // Each reader polls in a loop; a poll that fails (its instance died) is sent again to A, same cursor.
     const loops = readers.map((reader, r) =>
       (async () => {
         while (!received[r]!.includes('after-4')) {
           try {
-            openedBefore[r] = watch.opened(reader.participant);
             const answer = await target.poll(room, reader.token, cursors[r]);
-            openedBefore[r] = undefined;
             for (const event of answer.events) if (event.type === 'text') received[r]!.push(event.text!);
             cursors[r] = answer.cursor;
           } catch {
@@ -136,13 +127,10 @@ describe.skipIf(redisUrl === undefined)('an instance killed with SIGKILL while h
       })(),
     );
     for (let i = 0; i < 3; i += 1) await a.api.send(room, dan.token, `before-${i}`);
-    // Kill it while every reader, having read all of before-*, is held on it again.
-    const heldAgain = (r: number): boolean => {
-      const before = openedBefore[r];
-      return received[r]!.includes('before-2') && before !== undefined && watch.opened(readers[r]!.participant) > before;
-    };
-    await until(() => readers.every((_, r) => heldAgain(r)), 'every reader to be held on the doomed instance');
-    watch.close();
+    // Kill it while every reader, having read all of before-*, is held on it again (their
+    // earlier polls were answered, so the three it holds are those that came after).
+    const heldAgain = async (): Promise<boolean> => received.every((texts) => texts.includes('before-2')) && (await doomed.api.heldPolls()) === readers.length;
+    await until(heldAgain, 'every reader to be held on the doomed instance');
     doomed.child.kill('SIGKILL');
     for (let i = 0; i < 5; i += 1) await a.api.send(room, dan.token, `after-${i}`);
     await Promise.all(loops);

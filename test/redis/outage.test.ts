@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl } from '../support/stores.js';
 import { freePort } from '../support/spawn-server.js';
-import { eventually, startInstance, stopInstance, watchPolls, type Instance } from './instances.js';
+import { eventually, startInstance, stopInstance, type Instance } from './instances.js';
 
 /** A private redis-server, so stopping it never touches the shared one. */
 class PrivateRedis {
@@ -60,10 +60,8 @@ describe.skipIf(redisUrl === undefined)('Redis stopped mid-test', () => {
     const room = await a.api.createRoom();
     const ann = await a.api.join(room, 'Ann');
     const { cursor } = await b.api.poll(room, ann.token, ann.cursor, 0);
-    const watch = await watchPolls(redis.url, room);
     const held = b.api.call('GET', `/rooms/${room}/poll?cursor=${cursor}&wait=1000`, { token: ann.token });
-    await watch.held(ann.participant);
-    watch.close();
+    await b.api.held(1, "Ann's poll to be held on B");
     await redis.stop();
     // The poll held on B is answered (empty, at its timeout), not failed.
     const answer = await held;
@@ -99,10 +97,8 @@ describe.skipIf(redisUrl === undefined)('Redis stopped mid-test', () => {
     const fresh = await a.api.createRoom();
     const bob = await b.api.join(fresh, 'Bob');
     const cy = await a.api.join(fresh, 'Cy');
-    const watch2 = await watchPolls(redis.url, fresh);
     const held2 = a.api.poll(fresh, bob.token, `${bob.cursor.split('.')[0]}.2`); // after both joins
-    await watch2.held(bob.participant);
-    watch2.close();
+    await a.api.held(1, "Bob's poll to be held on A");
     await b.api.send(fresh, cy.token, 'back again');
     expect((await held2).events.map((e) => e.text)).toEqual(['back again']);
     expect((await a.api.call('GET', `/rooms/${room}`)).status).toBe(404);

@@ -179,6 +179,82 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     await until(async () => (await names()).length === 0, 'Ann to time out from the end of her poll');
   });
 
+  it('carries a poll on its lease with no Redis call while it follows the one before here, and goes to Redis when anything may have changed', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let scripts = 0;
+    // Bob never polls: a presence timeout past the test keeps him from leaving by himself.
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, presenceTimeoutMs: 60_000, onRoundTrip: () => (scripts += 1) });
+    const b = await open(clock, { presenceTimeoutMs: 60_000 });
+    const room = 'carryxxxxxxxxx';
+    await a.createRoom(room, 3);
+    const ann = await a.join(room, 'Ann');
+    const bob = await b.join(room, 'Bob');
+    const signals: RoomSignal[] = [];
+    const off = a.subscribe(room, (signal) => signals.push(signal));
+    const at = (cursor: string) => ({ epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) });
+    // Polls as a client does: the next one opens while the last one's close waits.
+    const poll = async (cursor: string) => {
+      const before = scripts;
+      const opened = await a.openPoll(room, ann.token, at(cursor), 25_000, 100);
+      await a.closePoll(room, opened.participant, opened.leaseId);
+      return { ...opened, redis: scripts > before };
+    };
+    const first = await poll(bob.cursor);
+    expect(first.redis).toBe(true);
+    const carried = await poll(first.cursor);
+    expect(carried).toMatchObject({ redis: false, leaseId: first.leaseId, participant: first.participant, events: [] });
+    expect(grace.held.size).toBe(1); // one close waits: the carried poll's, the one before it was dropped
+
+    // Bob types: the signal moves the head, so the old cursor reads (and finds his text) and the new one carries on.
+    await b.send(room, bob.token, 'hi');
+    await until(() => signals.some((signal) => signal.type === 'events'), 'the send’s signal');
+    const behind = await poll(first.cursor);
+    expect(behind.redis).toBe(true);
+    expect(behind.events.map((event) => event.text)).toEqual(['hi']);
+    expect((await poll(behind.cursor)).redis).toBe(false);
+
+    // Past what the lease's open wrote for presence, it opens in Redis again.
+    clock.advance(5_001);
+    const renewed = await poll(behind.cursor);
+    expect(renewed.redis).toBe(true);
+    expect(Number(renewed.leaseId)).toBeGreaterThan(Number(first.leaseId));
+    expect((await poll(behind.cursor)).redis).toBe(false);
+
+    // A leave is a seat that changed: everyone's next poll asks Redis.
+    signals.length = 0;
+    await b.leave(room, bob.token);
+    await until(() => signals.some((signal) => signal.type === 'events'), 'the leave’s signal');
+    const afterLeave = await poll(behind.cursor);
+    expect(afterLeave.redis).toBe(true);
+    expect(afterLeave.events.map((event) => event.type)).toEqual(['leave']);
+    off();
+  });
+
+  it('does not carry on a lease that a poll on another instance took over', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let scripts = 0;
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (scripts += 1) });
+    const b = await open(clock);
+    const room = 'takenxxxxxxxxx';
+    await a.createRoom(room, 2);
+    const ann = await a.join(room, 'Ann');
+    const cursor = { epoch: ann.cursor.split('.')[0]!, seq: Number(ann.cursor.split('.')[1]) };
+    const off = a.subscribe(room, () => {});
+    const first = await a.openPoll(room, ann.token, cursor, 25_000, 100);
+    await a.closePoll(room, first.participant, first.leaseId);
+    const elsewhere = await b.openPoll(room, ann.token, cursor, 25_000, 100);
+    await until(() => grace.held.size === 0, "b's poll signal to reach a");
+    const before = scripts;
+    const next = await a.openPoll(room, ann.token, cursor, 25_000, 100);
+    expect(scripts).toBe(before + 1);
+    expect(Number(next.leaseId)).toBeGreaterThan(Number(elsewhere.leaseId));
+    off();
+  });
+
   it('seats a join resent after its connection closed (same id, same token) once, answering it as the first', async () => {
     fresh();
     // Every draw the same: the second join is indistinguishable from the first one sent again.

@@ -4,6 +4,7 @@ import { systemTimers, type Timers } from '../../timers.js';
 import type { RedisClient } from './connect.js';
 import { BUCKETS, bucketOf, type RedisKeys } from './keys.js';
 import { parseEvent } from './event-json.js';
+import { RoomHead } from './room-head.js';
 
 // A client re-polls within a round trip of its answer; keeping the channel that long saves
 // an UNSUBSCRIBE + SUBSCRIBE (and the wait for the latter) on every poll of a busy room.
@@ -35,6 +36,7 @@ interface Channel {
   linger: unknown;
   /** Settles true once Redis confirmed the SUBSCRIBE, false if it failed (never rejects). */
   subscribed: Promise<boolean>;
+  head: RoomHead;
 }
 
 /**
@@ -90,7 +92,7 @@ export class RoomChannels {
   on(room: string, listener: Listener): () => void {
     let channel = this.channels.get(room);
     if (channel === undefined) {
-      channel = { listeners: new Set(), linger: undefined, subscribed: this.subscribe(room) };
+      channel = { listeners: new Set(), linger: undefined, subscribed: this.subscribe(room), head: new RoomHead() };
       this.channels.set(room, channel);
       this.watchSlots();
     }
@@ -121,6 +123,11 @@ export class RoomChannels {
     if (!(await channel.subscribed)) throw new RoomError('unavailable');
   }
 
+  /** What the room's channel knows of its newest event; undefined while it is not subscribed. */
+  head(room: string): RoomHead | undefined {
+    return this.channels.get(room)?.head;
+  }
+
   clear(): void {
     for (const channel of this.channels.values()) if (channel.linger !== undefined) this.timers.clearTimeout(channel.linger);
     this.channels.clear();
@@ -148,7 +155,10 @@ export class RoomChannels {
   }
 
   private wakeAll(): void {
-    for (const channel of this.channels.values()) deliver(channel, { type: 'events' });
+    for (const channel of this.channels.values()) {
+      channel.head.broken();
+      deliver(channel, { type: 'events' });
+    }
   }
 
   private subscribe(room: string): Promise<boolean> {
@@ -177,6 +187,8 @@ export class RoomChannels {
     const signal = parseSignal(message, this.maxEventBytes);
     if (signal === undefined) return;
     if (signal.type === 'poll') this.onPoll(about.room, signal.participant, signal.leaseId);
+    else if (signal.events === undefined) channel.head.broken();
+    else channel.head.heard(signal.events);
     deliver(channel, signal);
   }
 }
