@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
 import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
@@ -12,6 +11,7 @@ import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { PollLeases } from './redis/poll-leases.js';
 import { cursorArgs, ok, readResult, roster, strings } from './redis/replies.js';
 import { RoomChannels } from './redis/room-channels.js';
+import { TokenHashes } from './redis/token-hashes.js';
 import * as scripts from './redis/scripts.js';
 import {
   RoomError,
@@ -95,6 +95,7 @@ export class RedisStore implements RoomStore {
   private readonly common: () => Array<string | number>;
   private readonly sweeper: DeadlineSweeper;
   private readonly leases: PollLeases;
+  private readonly tokens = new TokenHashes();
   /** CARRY_ON_MS, or 0 when closes are sent at once (nothing is carried on then). */
   private readonly carryOnMs: number;
   /** Tells this process's leases from other instances' (openPoll signals only those). */
@@ -163,7 +164,7 @@ export class RedisStore implements RoomStore {
       const token = this.randomId(TOKEN_BYTES);
       const participant = this.randomId(PARTICIPANT_ID_BYTES);
       const keyArgs = key === undefined ? ['', ''] : [joinKeyHash(room, key), sealToken(room, key, token)];
-      const reply = strings(await this.run(scripts.joinScript, room, name, participant, hashToken(token), ...keyArgs, windowMs));
+      const reply = strings(await this.run(scripts.joinScript, room, name, participant, this.tokens.of(token), ...keyArgs, windowMs));
       if (reply[0] === 'retry') continue;
       if (reply[0] === 'again') {
         const [, cursor, capacity, seated, sealed, seatedName] = reply;
@@ -180,22 +181,22 @@ export class RedisStore implements RoomStore {
   }
 
   async kick(room: string, token: string, participant: string): Promise<void> {
-    ok(strings(await this.run(scripts.kickScript, room, hashToken(token), participant)));
+    ok(strings(await this.run(scripts.kickScript, room, this.tokens.of(token), participant)));
   }
 
   async setLocked(room: string, token: string, locked: boolean): Promise<void> {
-    ok(strings(await this.run(scripts.lockScript, room, hashToken(token), locked ? '1' : '0')));
+    ok(strings(await this.run(scripts.lockScript, room, this.tokens.of(token), locked ? '1' : '0')));
   }
 
   async authenticate(room: string, token: string): Promise<ParticipantInfo> {
-    const [participant, name] = ok(strings(await this.run(scripts.authenticateScript, room, hashToken(token))));
+    const [participant, name] = ok(strings(await this.run(scripts.authenticateScript, room, this.tokens.of(token))));
     return { id: participant!, name: name! };
   }
 
   async send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse> {
     const rate = this.options.sendRate;
     const limits = rate === undefined ? [UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED] : [rate.charsPerSecond, rate.charsBurst, rate.sendsPerSecond, rate.sendsBurst];
-    const reply = strings(await this.run(scripts.sendScript, room, hashToken(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits, gaps === undefined || gaps.length === 0 ? '' : JSON.stringify(gaps)));
+    const reply = strings(await this.run(scripts.sendScript, room, this.tokens.of(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits, gaps === undefined || gaps.length === 0 ? '' : JSON.stringify(gaps)));
     if (reply[0] === 'rate-limited') throw new RoomError('rate-limited', Number(reply[1]));
     const [id] = ok(reply);
     return { id: id! };
@@ -204,13 +205,13 @@ export class RedisStore implements RoomStore {
   async shareImage(room: string, token: string, image: StoredImage): Promise<SharedImage> {
     const { info, data } = image;
     const maxRoomBytes = this.options.maxRoomImageBytes ?? Number.MAX_SAFE_INTEGER;
-    const args = [hashToken(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
+    const args = [this.tokens.of(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
     const [id, expiresAt] = ok(strings(await this.run(scripts.shareImageScript, room, ...args)));
     return { id: id!, expiresAt: Number(expiresAt) };
   }
 
   async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
-    const reply = await this.runBuffer(scripts.getImageScript, room, hashToken(token), imageId);
+    const reply = await this.runBuffer(scripts.getImageScript, room, this.tokens.of(token), imageId);
     const [status, type, width, height, data] = Array.isArray(reply) ? reply : [];
     const code = Buffer.isBuffer(status) ? status.toString() : '';
     if (code === 'gone') return undefined;
@@ -221,15 +222,15 @@ export class RedisStore implements RoomStore {
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
-    ok(strings(await this.run(scripts.presenceScript, room, hashToken(token), state, this.options.maxEventsPerRoom)));
+    ok(strings(await this.run(scripts.presenceScript, room, this.tokens.of(token), state, this.options.maxEventsPerRoom)));
   }
 
   async leave(room: string, token: string): Promise<void> {
-    ok(strings(await this.run(scripts.leaveScript, room, hashToken(token))));
+    ok(strings(await this.run(scripts.leaveScript, room, this.tokens.of(token))));
   }
 
   async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
-    const tokenHash = hashToken(token);
+    const tokenHash = this.tokens.of(token);
     const carried = this.carryOn(room, tokenHash, cursor, holdMs);
     if (carried !== undefined) return carried;
     // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
@@ -383,11 +384,6 @@ export class RedisStore implements RoomStore {
       throw new RoomError('unavailable');
     }
   }
-}
-
-/** Tokens are 32 random bytes, so a plain SHA-256 is enough: a Redis dump yields no usable token. */
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 async function quit(client: RedisClient): Promise<void> {
