@@ -1,6 +1,8 @@
 /**
  * npm run build && npx tsx bench/redis-compare.ts [--rooms=50] [--keys=5] [--seconds=20]
  *   [--count-seconds=5] [--idle-seconds=60] [--runs=3] [--retries=2] [--only=floor,memory,redis,cluster,idle]
+ *   [--profile]   (V8 CPU profiles of the Phantachat instances in dist/bench/redis-profiles: a
+ *                  profiled run's figures are not to be quoted)
  *
  * What the Redis store costs per keystroke: the floor (a bare node:http server of the same
  * protocol) and one instance on the memory store, against two
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     retries: { type: 'string', default: '2' },
     only: { type: 'string', default: 'floor,memory,redis,cluster,idle' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const ROOMS = Number(values.rooms);
@@ -55,6 +58,7 @@ const IDLE_MS = Number(values['idle-seconds']) * 1000;
 const RUNS = Number(values.runs);
 const RETRIES = Number(values.retries);
 const ONLY = new Set(values.only.split(','));
+const PROFILE_ARGS = values.profile ? ['--cpu-prof', '--cpu-prof-dir=dist/bench/redis-profiles', 'dist/server/main.js'] : undefined;
 // Lets the joins' polls settle before anything is counted.
 const SETTLE_MS = 1_000;
 // Keys in flight when typing stops get this long to arrive; a healthy setup needs well under 1 s.
@@ -99,7 +103,7 @@ async function typingTry(setup: Setup, run: number, attempt: number): Promise<Ty
   let client: PhantachatClient | undefined;
   try {
     redis = await setup.redis?.();
-    for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS, setup.nodeArgs));
+    for (let i = 0; i < setup.instances; i += 1) instances.push(await startInstance(redis?.env ?? NO_REDIS, setup.nodeArgs ?? PROFILE_ARGS));
     const errors = new ErrorTally();
     client = new PhantachatClient(
       'phantachat',
