@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore, type RedisStoreOptions } from '../../server/store/redis-store.js';
 import { RoomError, type RoomSignal } from '../../server/store/room-store.js';
@@ -8,6 +9,7 @@ import { deleteKeys, redisCluster, redisUrl } from '../support/stores.js';
 import { systemTimers, type Timers } from '../../server/timers.js';
 import { until } from '../support/until.js';
 import { dumpDatabase } from './instances.js';
+import { haveRedisServer, PrivateRedis } from '../process/private-redis.js';
 
 if (redisUrl === undefined) process.stdout.write('Redis tests skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379/15) to run them.\n');
 
@@ -253,6 +255,46 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     expect(scripts).toBe(before + 1);
     expect(Number(next.leaseId)).toBeGreaterThan(Number(elsewhere.leaseId));
     off();
+  });
+
+  // A private redis-server: killing the pub/sub connections of the shared one would reach other suites' stores.
+  it.skipIf(redisCluster || !haveRedisServer)('carries nothing on after its subscriber connection dropped: what was published meanwhile reached no one', async () => {
+    fresh();
+    const redis = new PrivateRedis(false);
+    await redis.start();
+    try {
+      const clock = new ManualClock();
+      const grace = graceTimers();
+      let scripts = 0;
+      const a = await RedisStore.connect({ ...SETTINGS, presenceTimeoutMs: 60_000, now: clock.now, url: `redis://127.0.0.1:${redis.port}`, keyPrefix: prefix, expirySlackMs: 60_000, timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (scripts += 1) });
+      stores.push(a);
+      const room = 'dropxxxxxxxxxx';
+      await a.createRoom(room, 2);
+      const ann = await a.join(room, 'Ann');
+      const signals: RoomSignal[] = [];
+      const off = a.subscribe(room, (signal) => signals.push(signal));
+      let cursor = ann.cursor;
+      const poll = async () => {
+        const before = scripts;
+        const opened = await a.openPoll(room, ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 25_000, 100);
+        await a.closePoll(room, opened.participant, opened.leaseId);
+        cursor = opened.cursor;
+        return scripts > before;
+      };
+      expect(await poll()).toBe(true);
+      expect(await poll()).toBe(false);
+      const admin = new Redis(redis.port, '127.0.0.1');
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      admin.disconnect();
+      // Back: every held poll is told to read (a bare signal), and the next poll asks Redis.
+      await until(() => signals.some((signal) => signal.type === 'events' && signal.events === undefined), 'the resubscription to wake the room');
+      expect(await poll()).toBe(true);
+      expect(await poll()).toBe(false);
+      off();
+    } finally {
+      await Promise.all(stores.splice(0).map((store) => store.close()));
+      await redis.stop();
+    }
   });
 
   it('seats a join resent after its connection closed (same id, same token) once, answering it as the first', async () => {
