@@ -266,6 +266,8 @@ export class RedisStore implements RoomStore {
   }
 
   async read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
+    // A reread after a resubscription must see what the new subscription will not signal.
+    await this.channels.ready(room);
     const at = cursorArgs(cursor);
     const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
     ok(reply);

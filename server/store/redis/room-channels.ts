@@ -76,6 +76,7 @@ export class RoomChannels {
     // looks at every deadline.
     const resubscribed = (): void => {
       this.subscribeDue();
+      this.confirmAll();
       this.wakeAll();
       this.onResubscribed();
     };
@@ -152,6 +153,15 @@ export class RoomChannels {
       this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);
     };
     this.slotsTimer = this.timers.setTimeout(check, SLOTS_CHECK_MS);
+  }
+
+  /**
+   * Subscribes every channel again and makes ready() wait for that: 'ready' may come before
+   * the client's own resubscription is in force, and a read made before it could miss what is
+   * published meanwhile (a second SUBSCRIBE of a channel changes nothing else).
+   */
+  private confirmAll(): void {
+    for (const [room, channel] of this.channels) channel.subscribed = this.subscribe(room);
   }
 
   private wakeAll(): void {
