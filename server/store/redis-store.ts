@@ -242,13 +242,18 @@ export class RedisStore implements RoomStore {
     const presenceHoldMs = holdMs + this.carryOnMs;
     const reply = strings(await this.run(scripts.openPollScript, room, tokenHash, at.epoch, at.seq, presenceHoldMs, limit, this.maxBytes(), this.instanceId));
     const [participant, leaseId, epoch, seq] = ok(reply) as [string, string, string, string];
-    if (mark !== undefined) head?.based(mark, epoch, Number(seq));
+    // The run this read is part of: a lease opened in no run (or in one that broke since) is never carried on.
+    const run = mark === undefined ? undefined : head?.based(mark, epoch, Number(seq));
     // The script signals other instances only; older polls held here give way through this,
     // and the closes they file as they settle are then dropped with any waiting one.
     this.channels.dispatchLocal(room, { type: 'poll', participant, leaseId });
-    const own = { id: Number(leaseId), participant, tokenKey: `${room} ${tokenHash}`, coveredUntil: openedAt + presenceHoldMs, run: head?.known?.run ?? -1 };
-    this.leases.opened(`${room} ${participant}`, own);
-    return { ...readResult(reply.slice(3), cursor, this.now()), participant, leaseId };
+    const result = { ...readResult(reply.slice(3), cursor, this.now()), participant, leaseId };
+    // Recorded once nothing can throw, so every lease recorded has a poll whose close ends it.
+    if (!this.closing) {
+      const own = { id: Number(leaseId), participant, tokenKey: `${room} ${tokenHash}`, coveredUntil: openedAt + presenceHoldMs, run: run ?? -1 };
+      this.leases.opened(`${room} ${participant}`, own);
+    }
+    return result;
   }
 
   /**

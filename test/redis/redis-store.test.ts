@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore, type RedisStoreOptions } from '../../server/store/redis-store.js';
+import { openPollScript } from '../../server/store/redis/scripts.js';
 import { RoomError, type RoomSignal } from '../../server/store/room-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { freePort } from '../support/spawn-server.js';
@@ -254,6 +255,50 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const next = await a.openPoll(room, ann.token, cursor, 25_000, 100);
     expect(scripts).toBe(before + 1);
     expect(Number(next.leaseId)).toBeGreaterThan(Number(elsewhere.leaseId));
+    off();
+  });
+
+  it('does not carry on a lease whose open reply came after the signal of a newer lease elsewhere', async () => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let scripts = 0;
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, presenceTimeoutMs: 60_000, onRoundTrip: () => (scripts += 1) });
+    const b = await open(clock, { presenceTimeoutMs: 60_000 });
+    const room = 'latereplyxxxxx';
+    await a.createRoom(room, 2);
+    const ann = await a.join(room, 'Ann');
+    const head = (await a.read(room, undefined, 100)).cursor;
+    const cursor = { epoch: head.split('.')[0]!, seq: Number(head.split('.')[1]) };
+    const signals: RoomSignal[] = [];
+    const off = a.subscribe(room, (signal) => signals.push(signal));
+    // Holds back a's first openPoll reply (its script has run in Redis) until the test lets it go,
+    // as a slow command connection would while the subscriber's signal comes first.
+    const inner = a as unknown as { run: (script: unknown, ...rest: unknown[]) => Promise<unknown> };
+    const run = inner.run.bind(a);
+    let ran = false;
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    inner.run = async (script, ...rest) => {
+      const reply = await run(script, ...rest);
+      if (script === openPollScript && !ran) {
+        ran = true;
+        await released;
+      }
+      return reply;
+    };
+    const onA = a.openPoll(room, ann.token, cursor, 25_000, 100);
+    await until(() => ran, "a's open to run in Redis");
+    const onB = await b.openPoll(room, ann.token, cursor, 25_000, 100);
+    await until(() => signals.some((signal) => signal.type === 'poll' && signal.leaseId === onB.leaseId), "b's poll signal to reach a");
+    release();
+    const older = await onA;
+    expect(Number(older.leaseId)).toBeLessThan(Number(onB.leaseId));
+    await a.closePoll(room, older.participant, older.leaseId); // replaced, as its HeldPoll would be
+    const before = scripts;
+    const next = await a.openPoll(room, ann.token, cursor, 25_000, 100);
+    expect(scripts).toBe(before + 1);
+    expect(Number(next.leaseId)).toBeGreaterThan(Number(onB.leaseId));
     off();
   });
 

@@ -63,4 +63,22 @@ describe('RoomHead', () => {
     head.based(head.mark(), 'e', 5);
     expect(head.known).toEqual({ epoch: 'e', seq: 5, run });
   });
+
+  it('tells a read the run it is part of, and nothing when the run broke since it was sent', () => {
+    const head = new RoomHead();
+    const run = head.based(head.mark(), 'e', 4);
+    expect(run).toBe(head.known!.run);
+    const mark = head.mark();
+    head.broken();
+    expect(head.based(head.mark(), 'e', 5)).toBeDefined(); // another read, sent after the break
+    expect(head.based(mark, 'e', 4)).toBeUndefined(); // this one's reply came late: its lease is in no run
+  });
+
+  it('bases nothing on a read behind signals it did not see all of', () => {
+    const head = new RoomHead();
+    const mark = head.mark();
+    head.heard([event('e.7'), event('e.8')]);
+    expect(head.based(mark, 'e', 4)).toBeUndefined();
+    expect(head.known).toBeUndefined();
+  });
 });

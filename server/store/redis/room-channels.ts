@@ -82,7 +82,11 @@ export class RoomChannels {
     };
     // On a cluster the subscribers are their own connections, back after the cluster is.
     subscriber.on('ready', sharded ? () => this.subscribeDue() : resubscribed);
-    if (sharded) subscriber.on('subscribersReady', resubscribed);
+    if (sharded) {
+      subscriber.on('subscribersReady', resubscribed);
+      // A shard's connection lost: its rooms' signals may be lost until the resubscription wakes them.
+      for (const lost of ['-node', 'node error']) subscriber.on(lost, () => this.breakAll());
+    }
     if (subscriber.status === 'ready') this.subscribeDue();
   }
 
@@ -164,11 +168,13 @@ export class RoomChannels {
     for (const [room, channel] of this.channels) channel.subscribed = this.subscribe(room);
   }
 
+  private breakAll(): void {
+    for (const channel of this.channels.values()) channel.head.broken();
+  }
+
   private wakeAll(): void {
-    for (const channel of this.channels.values()) {
-      channel.head.broken();
-      deliver(channel, { type: 'events' });
-    }
+    this.breakAll();
+    for (const channel of this.channels.values()) deliver(channel, { type: 'events' });
   }
 
   private subscribe(room: string): Promise<boolean> {
@@ -196,8 +202,12 @@ export class RoomChannels {
     if (channel === undefined) return;
     const signal = parseSignal(message, this.maxEventBytes);
     if (signal === undefined) return;
-    if (signal.type === 'poll') this.onPoll(about.room, signal.participant, signal.leaseId);
-    else if (signal.events === undefined) channel.head.broken();
+    if (signal.type === 'poll') {
+      this.onPoll(about.room, signal.participant, signal.leaseId);
+      // A lease opened elsewhere: a lease of ours whose open reply comes after this signal
+      // must not be carried on (breaking the run makes that reply base nothing).
+      channel.head.broken();
+    } else if (signal.events === undefined) channel.head.broken();
     else channel.head.heard(signal.events);
     deliver(channel, signal);
   }

@@ -17,8 +17,9 @@ let runs = 0;
  * Signals carry every appended event, in seq order, to every subscriber. A read made once
  * the SUBSCRIBE was confirmed gives a base; each event signalled after it moves the head on
  * by one. A signal that came without its events, a seq skipped, a new epoch or a
- * resubscription breaks the run, and the head is unknown until the next read. So does a
- * `leave`: a seat gone is something a lease carried on without Redis must not miss.
+ * resubscription breaks the run, and the head is unknown until the next read. So do a
+ * `leave` and a poll of a lease opened elsewhere (RoomChannels): a seat gone or taken over is
+ * something a lease carried on without Redis must not miss.
  *
  * Signals and read replies come on different connections, so either may arrive first: a
  * read counts only if nothing broke the run since it was sent (`mark`), and the events
@@ -37,13 +38,24 @@ export class RoomHead {
     return this.breaks;
   }
 
-  /** A read sent at `mark` found the room at epoch.seq. */
-  based(mark: number, epoch: string, seq: number): void {
-    if (mark !== this.breaks) return;
-    if (this.from < 0 || epoch !== this.epoch || this.from > seq + 1) return this.start(epoch, 0, seq);
-    // Events the read counted and the signals have not brought yet are on their way.
-    this.from = 0;
-    this.to = Math.max(this.to, seq);
+  /**
+   * A read sent at `mark` found the room at epoch.seq. Returns the run it is part of, or
+   * undefined when it counts for nothing (something broke the run since it was sent).
+   */
+  based(mark: number, epoch: string, seq: number): number | undefined {
+    if (mark !== this.breaks) return undefined;
+    // Signals after seq came, and not all of them: never in order, but then nothing is known.
+    if (this.from > seq + 1 && epoch === this.epoch) {
+      this.broken();
+      return undefined;
+    }
+    if (this.from < 0 || epoch !== this.epoch) this.start(epoch, 0, seq);
+    else {
+      // Events the read counted and the signals have not brought yet are on their way.
+      this.from = 0;
+      this.to = Math.max(this.to, seq);
+    }
+    return this.run;
   }
 
   /** Signalled events, in the order Redis published them. */
