@@ -138,6 +138,19 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     };
     return { timers, held, fire };
   };
+  /**
+   * A fresh prefix and store `a` on a manual clock whose poll-close grace fires only when told,
+   * counting its script calls (`scripts()`): a poll that carries its lease on makes none.
+   */
+  const graceStore = async (options: Partial<RedisStoreOptions> = {}) => {
+    fresh();
+    const clock = new ManualClock();
+    const grace = graceTimers();
+    let calls = 0;
+    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (calls += 1), ...options });
+    return { clock, grace, a, scripts: () => calls };
+  };
+  const cursorOf = (cursor: string) => ({ epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) });
 
   it('drops a poll close that the same participant’s next poll, on another instance, made moot', async () => {
     fresh();
@@ -183,12 +196,8 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
   });
 
   it('carries a poll on its lease with no Redis call while it follows the one before here, and goes to Redis when anything may have changed', async () => {
-    fresh();
-    const clock = new ManualClock();
-    const grace = graceTimers();
-    let scripts = 0;
     // Bob never polls: a presence timeout past the test keeps him from leaving by himself.
-    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, presenceTimeoutMs: 60_000, onRoundTrip: () => (scripts += 1) });
+    const { clock, grace, a, scripts } = await graceStore({ presenceTimeoutMs: 60_000 });
     const b = await open(clock, { presenceTimeoutMs: 60_000 });
     const room = 'carryxxxxxxxxx';
     await a.createRoom(room, 3);
@@ -196,13 +205,12 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const bob = await b.join(room, 'Bob');
     const signals: RoomSignal[] = [];
     const off = a.subscribe(room, (signal) => signals.push(signal));
-    const at = (cursor: string) => ({ epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) });
     // Polls as a client does: the next one opens while the last one's close waits.
     const poll = async (cursor: string) => {
-      const before = scripts;
-      const opened = await a.openPoll(room, ann.token, at(cursor), 25_000, 100);
+      const before = scripts();
+      const opened = await a.openPoll(room, ann.token, cursorOf(cursor), 25_000, 100);
       await a.closePoll(room, opened.participant, opened.leaseId);
-      return { ...opened, redis: scripts > before };
+      return { ...opened, redis: scripts() > before };
     };
     const first = await poll(bob.cursor);
     expect(first.redis).toBe(true);
@@ -236,40 +244,31 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
   });
 
   it('does not carry on a lease that a poll on another instance took over', async () => {
-    fresh();
-    const clock = new ManualClock();
-    const grace = graceTimers();
-    let scripts = 0;
-    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (scripts += 1) });
+    const { clock, grace, a, scripts } = await graceStore();
     const b = await open(clock);
     const room = 'takenxxxxxxxxx';
     await a.createRoom(room, 2);
     const ann = await a.join(room, 'Ann');
-    const cursor = { epoch: ann.cursor.split('.')[0]!, seq: Number(ann.cursor.split('.')[1]) };
+    const cursor = cursorOf(ann.cursor);
     const off = a.subscribe(room, () => {});
     const first = await a.openPoll(room, ann.token, cursor, 25_000, 100);
     await a.closePoll(room, first.participant, first.leaseId);
     const elsewhere = await b.openPoll(room, ann.token, cursor, 25_000, 100);
     await until(() => grace.held.size === 0, "b's poll signal to reach a");
-    const before = scripts;
+    const before = scripts();
     const next = await a.openPoll(room, ann.token, cursor, 25_000, 100);
-    expect(scripts).toBe(before + 1);
+    expect(scripts()).toBe(before + 1);
     expect(Number(next.leaseId)).toBeGreaterThan(Number(elsewhere.leaseId));
     off();
   });
 
   it('does not carry on a lease whose open reply came after the signal of a newer lease elsewhere', async () => {
-    fresh();
-    const clock = new ManualClock();
-    const grace = graceTimers();
-    let scripts = 0;
-    const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, presenceTimeoutMs: 60_000, onRoundTrip: () => (scripts += 1) });
+    const { clock, a, scripts } = await graceStore({ presenceTimeoutMs: 60_000 });
     const b = await open(clock, { presenceTimeoutMs: 60_000 });
     const room = 'latereplyxxxxx';
     await a.createRoom(room, 2);
     const ann = await a.join(room, 'Ann');
-    const head = (await a.read(room, undefined, 100)).cursor;
-    const cursor = { epoch: head.split('.')[0]!, seq: Number(head.split('.')[1]) };
+    const cursor = cursorOf((await a.read(room, undefined, 100)).cursor);
     const signals: RoomSignal[] = [];
     const off = a.subscribe(room, (signal) => signals.push(signal));
     // Holds back a's first openPoll reply (its script has run in Redis) until the test lets it go,
@@ -295,24 +294,19 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const older = await onA;
     expect(Number(older.leaseId)).toBeLessThan(Number(onB.leaseId));
     await a.closePoll(room, older.participant, older.leaseId); // replaced, as its HeldPoll would be
-    const before = scripts;
+    const before = scripts();
     const next = await a.openPoll(room, ann.token, cursor, 25_000, 100);
-    expect(scripts).toBe(before + 1);
+    expect(scripts()).toBe(before + 1);
     expect(Number(next.leaseId)).toBeGreaterThan(Number(onB.leaseId));
     off();
   });
 
   // A private redis-server: killing the pub/sub connections of the shared one would reach other suites' stores.
   it.skipIf(redisCluster || !haveRedisServer)('carries nothing on after its subscriber connection dropped: what was published meanwhile reached no one', async () => {
-    fresh();
     const redis = new PrivateRedis(false);
     await redis.start();
     try {
-      const clock = new ManualClock();
-      const grace = graceTimers();
-      let scripts = 0;
-      const a = await RedisStore.connect({ ...SETTINGS, presenceTimeoutMs: 60_000, now: clock.now, url: `redis://127.0.0.1:${redis.port}`, keyPrefix: prefix, expirySlackMs: 60_000, timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (scripts += 1) });
-      stores.push(a);
+      const { a, scripts } = await graceStore({ presenceTimeoutMs: 60_000, url: `redis://127.0.0.1:${redis.port}` });
       const room = 'dropxxxxxxxxxx';
       await a.createRoom(room, 2);
       const ann = await a.join(room, 'Ann');
@@ -320,11 +314,11 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       const off = a.subscribe(room, (signal) => signals.push(signal));
       let cursor = ann.cursor;
       const poll = async () => {
-        const before = scripts;
-        const opened = await a.openPoll(room, ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 25_000, 100);
+        const before = scripts();
+        const opened = await a.openPoll(room, ann.token, cursorOf(cursor), 25_000, 100);
         await a.closePoll(room, opened.participant, opened.leaseId);
         cursor = opened.cursor;
-        return scripts > before;
+        return scripts() > before;
       };
       expect(await poll()).toBe(true);
       expect(await poll()).toBe(false);

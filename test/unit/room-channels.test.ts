@@ -30,15 +30,20 @@ describe('RoomChannels', () => {
     const channels = new RoomChannels(subscriber as unknown as RedisClient, keys);
     const signals: RoomSignal[] = [];
     channels.on(room, (signal) => signals.push(signal));
-    return { subscriber, channels, signals };
+    /** Subscribed, and a read found the room at e.1: the head is known. */
+    const based = async () => {
+      subscriber.confirm();
+      await channels.ready(room);
+      const head = channels.head(room)!;
+      head.based(head.mark(), 'e', 1);
+      return head;
+    };
+    return { subscriber, channels, signals, based };
   };
 
   it('follows the room’s head from the signals once a read gave it a base', async () => {
-    const { subscriber, channels, signals } = setup();
-    subscriber.confirm();
-    await channels.ready(room);
-    const head = channels.head(room)!;
-    head.based(head.mark(), 'e', 1);
+    const { subscriber, signals, based } = setup();
+    const head = await based();
     subscriber.emit('message', keys.channel(room), `events\n${event(2)}\n${event(3)}`);
     expect(head.known?.seq).toBe(3);
     expect(signals).toHaveLength(1);
@@ -49,11 +54,8 @@ describe('RoomChannels', () => {
   });
 
   it('after a reconnection, breaks every head, wakes every listener, and makes ready() wait for the SUBSCRIBE again', async () => {
-    const { subscriber, channels, signals } = setup();
-    subscriber.confirm();
-    await channels.ready(room);
-    const head = channels.head(room)!;
-    head.based(head.mark(), 'e', 1);
+    const { subscriber, channels, signals, based } = setup();
+    const head = await based();
     subscriber.emit('ready');
     expect(head.known).toBeUndefined();
     expect(signals).toEqual([{ type: 'events' }]);
