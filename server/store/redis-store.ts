@@ -266,7 +266,7 @@ export class RedisStore implements RoomStore {
     if (cursor === undefined || this.closing || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return undefined;
     const known = this.channels.head(room)?.known;
     if (known === undefined || known.epoch !== cursor.epoch || known.seq !== cursor.seq) return undefined;
-    const carried = this.leases.continue(`${room} ${tokenHash}`, this.now(), holdMs, known.run);
+    const carried = this.leases.carryOn(`${room} ${tokenHash}`, this.now(), holdMs, known.run);
     return carried === undefined ? undefined : { events: [], cursor: formatCursor(cursor), ...carried };
   }
 

@@ -82,15 +82,15 @@ describe('PollLeases', () => {
   it('carries a lease on for the next poll while its close waits, and then that close is not sent', () => {
     const { timers, sent, closes, wait } = setup();
     closes.opened('r ann', ann);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toBeUndefined(); // its poll is still held
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toBeUndefined(); // its poll is still held
     wait('r ann', 3);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '3' });
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '3' });
     expect(timers.pending.size).toBe(0);
     // The carried-on poll ends in turn: its close waits, and is sent after the grace.
     wait('r ann', 3);
     timers.fireAll();
     expect(sent).toEqual(['r ann#3']);
-    expect(closes.continue('r t-ann', 2_000, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 2_000, 25_000, 7)).toBeUndefined();
     expect(closes.size).toBe(0);
   });
 
@@ -98,10 +98,10 @@ describe('PollLeases', () => {
     const { closes, wait } = setup();
     closes.opened('r ann', ann);
     wait('r ann', 3);
-    expect(closes.continue('r t-ann', 5_001, 25_000, 7)).toBeUndefined();
-    expect(closes.continue('r t-ann', 1_000, 25_000, 8)).toBeUndefined();
-    expect(closes.continue('r t-bob', 1_000, 25_000, 7)).toBeUndefined();
-    expect(closes.continue('r t-ann', 5_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '3' });
+    expect(closes.carryOn('r t-ann', 5_001, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 8)).toBeUndefined();
+    expect(closes.carryOn('r t-bob', 1_000, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 5_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '3' });
   });
 
   it('forgets a lease once a newer one opened elsewhere, and its waiting close with it', () => {
@@ -110,7 +110,7 @@ describe('PollLeases', () => {
     wait('r ann', 3);
     closes.drop('r ann', 4);
     expect(timers.pending.size).toBe(0);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
     expect(closes.size).toBe(0);
     expect(sent).toEqual([]);
   });
@@ -123,14 +123,14 @@ describe('PollLeases', () => {
     expect(timers.pending.size).toBe(0);
     closes.opened('r ann', ann); // a reply that came late changes nothing
     wait('r ann', 4);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '4' });
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toEqual({ participant: 'ann', leaseId: '4' });
   });
 
   it('carries nothing on with a grace of 0, and tracks nothing', () => {
     const { closes, wait } = setup(0);
     closes.opened('r ann', ann);
     wait('r ann', 3);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
     expect(closes.size).toBe(0);
   });
 
@@ -140,6 +140,6 @@ describe('PollLeases', () => {
     wait('r ann', 3);
     await closes.flush();
     expect(sent).toEqual(['r ann#3']);
-    expect(closes.continue('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
+    expect(closes.carryOn('r t-ann', 1_000, 25_000, 7)).toBeUndefined();
   });
 });

@@ -23,8 +23,8 @@ interface Entry {
   waiting?: Waiting;
 }
 
-/** What a poll continued without Redis holds: the lease it carries on. */
-export interface Continued {
+/** What a poll carried on without Redis holds: the lease it carries on. */
+export interface CarriedLease {
   participant: string;
   leaseId: string;
 }
@@ -37,11 +37,11 @@ export interface Continued {
  * a newer lease of the participant opens meanwhile, here or on another instance (its 'poll'
  * signal). When it is sent, the script counts presence from when the poll ended (the caller
  * captures that moment), as if it had been sent at once. A grace of 0 sends at once (manual
- * clocks in tests) and continues nothing.
+ * clocks in tests) and carries nothing on.
  *
  * A poll that comes while its lease's close still waits is the same client polling on: it
- * may carry the lease on with no Redis call at all (`continue`), as long as the presence
- * written at the lease's open covers its hold and the room's signals have had no gap since.
+ * may carry the lease on with no Redis call at all (`carryOn`), as long as the presence
+ * written at the lease's open covers its hold and the room's signal run has not broken since (RoomHead).
  */
 export class PollLeases {
   private readonly entries = new Map<string, Entry>();
@@ -75,7 +75,7 @@ export class PollLeases {
     if (entry.waiting !== undefined) return;
     const timer = this.timers.setTimeout(() => {
       entry.waiting = undefined;
-      // Sent: the lease ends in Redis, so nothing may continue it.
+      // Sent: the lease ends in Redis, so nothing may carry it on.
       if (entry.own?.id === lease) this.forgetOwn(entry);
       this.tidy(key, entry);
       void send();
@@ -87,7 +87,7 @@ export class PollLeases {
    * Carries the token's lease on for a poll held until `now + holdMs`, when its close is
    * waiting, the written presence covers the hold, and the room's signal run is `run`.
    */
-  continue(tokenKey: string, now: number, holdMs: number, run: number): Continued | undefined {
+  carryOn(tokenKey: string, now: number, holdMs: number, run: number): CarriedLease | undefined {
     const key = this.byToken.get(tokenKey);
     const entry = key === undefined ? undefined : this.entries.get(key);
     const own = entry?.own;
@@ -107,7 +107,7 @@ export class PollLeases {
     this.tidy(key, entry);
   }
 
-  /** Sends every waiting close now (shutdown); nothing is continued after. */
+  /** Sends every waiting close now (shutdown); nothing is carried on after. */
   async flush(): Promise<void> {
     const all: Waiting[] = [];
     for (const entry of this.entries.values()) if (entry.waiting !== undefined) all.push(entry.waiting);
