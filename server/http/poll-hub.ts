@@ -239,8 +239,9 @@ class HeldPoll {
     );
   }
 
+  /** Its own leave (a kick, a timeout) is news to the participant: that answers at once. */
   private onlyOwn(events: ChatEvent[]): boolean {
-    for (const event of events) if (event.from !== this.participant) return false;
+    for (const event of events) if (event.from !== this.participant || event.type === 'leave') return false;
     return true;
   }
 

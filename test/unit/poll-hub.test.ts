@@ -226,6 +226,19 @@ describe('PollHub#poll', () => {
     expectReleased();
   });
 
+  it('answers at once with the participant’s own leave: a kick or a timeout is news to it', async () => {
+    const bob = (await store.read(room, undefined, 500)).events[1]!.from;
+    const held = hub.poll(request({ token: otherToken }));
+    await tick();
+    await store.kick(room, token, bob);
+    await tick();
+    expect(hub.size).toBe(0);
+    const result = await held;
+    expect(result.events.map((e) => [e.type, e.from])).toEqual([['leave', bob]]);
+    expect(ends).toEqual(['events']);
+    expectReleased();
+  });
+
   it('answers at once, own events included in order, when someone else’s event arrives', async () => {
     const held = hub.poll(request());
     await tick();
