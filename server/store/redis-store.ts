@@ -3,14 +3,14 @@ import { formatCursor, type Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/registry-options.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { BUCKETS, bucketOf, DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
+import { BUCKETS, DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
 import { connect, whenReady, type RedisClient } from './redis/connect.js';
 import { DeadlineSweeper, type BucketSweep } from './redis/deadline-sweeper.js';
-import type { BufferReply, LuaScript, Reply, ScriptArg } from './redis/lua-script.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
 import { PollLeases } from './redis/poll-leases.js';
 import { cursorArgs, ok, readResult, roster, strings } from './redis/replies.js';
 import { RoomChannels } from './redis/room-channels.js';
+import { ScriptRunner } from './redis/script-runner.js';
 import { TokenHashes } from './redis/token-hashes.js';
 import * as scripts from './redis/scripts.js';
 import {
@@ -92,7 +92,7 @@ export class RedisStore implements RoomStore {
   private readonly timers: Timers;
   private readonly randomId: RandomId;
   private readonly logger: Logger;
-  private readonly common: () => Array<string | number>;
+  private readonly runner: ScriptRunner;
   private readonly sweeper: DeadlineSweeper;
   private readonly leases: PollLeases;
   private readonly tokens = new TokenHashes();
@@ -113,9 +113,10 @@ export class RedisStore implements RoomStore {
     this.instanceId = this.randomId(INSTANCE_ID_BYTES);
     const cluster = options.cluster === true;
     const publish = cluster ? 'SPUBLISH' : 'PUBLISH';
-    this.common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs, publish];
     this.redis = connect(options.url, cluster ? 'cluster' : 'commands', this.logger, cluster);
     this.subscriber = cluster ? this.redis : connect(options.url, 'signals', this.logger);
+    const common = () => [this.keys.prefix, this.now(), slackMs, options.ttlMs, options.presenceTimeoutMs, options.roomIdleMs, publish];
+    this.runner = new ScriptRunner(this.redis, this.keys, common, this.logger, options.onRoundTrip);
     this.sweeper = new DeadlineSweeper({
       buckets: BUCKETS,
       sweep: (bucket) => this.sweepBucket(bucket),
@@ -148,11 +149,11 @@ export class RedisStore implements RoomStore {
     // The buckets live on different shards, so no one script can count them all: instances
     // creating rooms at the same moment can overshoot MAX_ROOMS by as many as they create.
     if ((await this.liveRooms()) >= this.options.maxRooms) throw new RoomError('server-full');
-    return (await this.run(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES))) === 1;
+    return (await this.runner.room(scripts.createScript, room, capacity, this.randomId(EPOCH_BYTES))) === 1;
   }
 
   async getRoom(room: string): Promise<RoomSnapshot | undefined> {
-    const reply = strings(await this.run(scripts.getRoomScript, room));
+    const reply = strings(await this.runner.room(scripts.getRoomScript, room));
     if (reply.length === 0) return undefined;
     const participants = roster(reply.slice(2));
     return { room, capacity: Number(reply[0]), participants, host: participants[0]?.id, locked: reply[1] === '1' };
@@ -164,7 +165,7 @@ export class RedisStore implements RoomStore {
       const token = this.randomId(TOKEN_BYTES);
       const participant = this.randomId(PARTICIPANT_ID_BYTES);
       const keyArgs = key === undefined ? ['', ''] : [joinKeyHash(room, key), sealToken(room, key, token)];
-      const reply = strings(await this.run(scripts.joinScript, room, name, participant, this.tokens.of(token), ...keyArgs, windowMs));
+      const reply = strings(await this.runner.room(scripts.joinScript, room, name, participant, this.tokens.of(token), ...keyArgs, windowMs));
       if (reply[0] === 'retry') continue;
       if (reply[0] === 'again') {
         const [, cursor, capacity, seated, sealed, seatedName] = reply;
@@ -181,22 +182,22 @@ export class RedisStore implements RoomStore {
   }
 
   async kick(room: string, token: string, participant: string): Promise<void> {
-    ok(strings(await this.run(scripts.kickScript, room, this.tokens.of(token), participant)));
+    ok(strings(await this.runner.room(scripts.kickScript, room, this.tokens.of(token), participant)));
   }
 
   async setLocked(room: string, token: string, locked: boolean): Promise<void> {
-    ok(strings(await this.run(scripts.lockScript, room, this.tokens.of(token), locked ? '1' : '0')));
+    ok(strings(await this.runner.room(scripts.lockScript, room, this.tokens.of(token), locked ? '1' : '0')));
   }
 
   async authenticate(room: string, token: string): Promise<ParticipantInfo> {
-    const [participant, name] = ok(strings(await this.run(scripts.authenticateScript, room, this.tokens.of(token))));
+    const [participant, name] = ok(strings(await this.runner.room(scripts.authenticateScript, room, this.tokens.of(token))));
     return { id: participant!, name: name! };
   }
 
   async send(room: string, token: string, text: string, seq?: number, gaps?: number[]): Promise<SendResponse> {
     const rate = this.options.sendRate;
     const limits = rate === undefined ? [UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED] : [rate.charsPerSecond, rate.charsBurst, rate.sendsPerSecond, rate.sendsBurst];
-    const reply = strings(await this.run(scripts.sendScript, room, this.tokens.of(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits, gaps === undefined || gaps.length === 0 ? '' : JSON.stringify(gaps)));
+    const reply = strings(await this.runner.room(scripts.sendScript, room, this.tokens.of(token), text, seq ?? '', this.options.maxEventsPerRoom, [...text].length, ...limits, gaps === undefined || gaps.length === 0 ? '' : JSON.stringify(gaps)));
     if (reply[0] === 'rate-limited') throw new RoomError('rate-limited', Number(reply[1]));
     const [id] = ok(reply);
     return { id: id! };
@@ -206,12 +207,12 @@ export class RedisStore implements RoomStore {
     const { info, data } = image;
     const maxRoomBytes = this.options.maxRoomImageBytes ?? Number.MAX_SAFE_INTEGER;
     const args = [this.tokens.of(token), this.options.maxEventsPerRoom, maxRoomBytes, info.id, info.type, info.width, info.height, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
-    const [id, expiresAt] = ok(strings(await this.run(scripts.shareImageScript, room, ...args)));
+    const [id, expiresAt] = ok(strings(await this.runner.room(scripts.shareImageScript, room, ...args)));
     return { id: id!, expiresAt: Number(expiresAt) };
   }
 
   async getImage(room: string, token: string, imageId: string): Promise<StoredImage | undefined> {
-    const reply = await this.runBuffer(scripts.getImageScript, room, this.tokens.of(token), imageId);
+    const reply = await this.runner.roomBuffer(scripts.getImageScript, room, this.tokens.of(token), imageId);
     const [status, type, width, height, data] = Array.isArray(reply) ? reply : [];
     const code = Buffer.isBuffer(status) ? status.toString() : '';
     if (code === 'gone') return undefined;
@@ -222,11 +223,11 @@ export class RedisStore implements RoomStore {
   }
 
   async setPresence(room: string, token: string, state: PresenceState): Promise<void> {
-    ok(strings(await this.run(scripts.presenceScript, room, this.tokens.of(token), state, this.options.maxEventsPerRoom)));
+    ok(strings(await this.runner.room(scripts.presenceScript, room, this.tokens.of(token), state, this.options.maxEventsPerRoom)));
   }
 
   async leave(room: string, token: string): Promise<void> {
-    ok(strings(await this.run(scripts.leaveScript, room, this.tokens.of(token))));
+    ok(strings(await this.runner.room(scripts.leaveScript, room, this.tokens.of(token))));
   }
 
   async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
@@ -240,7 +241,7 @@ export class RedisStore implements RoomStore {
     const openedAt = this.now();
     const at = cursorArgs(cursor);
     const presenceHoldMs = holdMs + this.carryOnMs;
-    const reply = strings(await this.run(scripts.openPollScript, room, tokenHash, at.epoch, at.seq, presenceHoldMs, limit, this.maxBytes(), this.instanceId));
+    const reply = strings(await this.runner.room(scripts.openPollScript, room, tokenHash, at.epoch, at.seq, presenceHoldMs, limit, this.maxBytes(), this.instanceId));
     const [participant, leaseId, epoch, seq] = ok(reply) as [string, string, string, string];
     // The run this read is part of: a lease opened in no run (or in one that broke since) is never carried on.
     const run = mark === undefined ? undefined : head?.based(mark, epoch, Number(seq));
@@ -274,7 +275,7 @@ export class RedisStore implements RoomStore {
     // A reread after a resubscription must see what the new subscription will not signal.
     await this.channels.ready(room);
     const at = cursorArgs(cursor);
-    const reply = strings(await this.run(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
+    const reply = strings(await this.runner.room(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
     ok(reply);
     return readResult(reply.slice(1), cursor, this.now());
   }
@@ -289,7 +290,7 @@ export class RedisStore implements RoomStore {
   /** Never rejects: a lease that cannot be shortened simply runs its course. */
   private async sendClose(room: string, participant: string, leaseId: string, endedAt: number): Promise<void> {
     const unstableAfterMs = this.options.unstableAfterMs ?? '';
-    await this.run(scripts.closePollScript, room, participant, leaseId, unstableAfterMs, endedAt).catch(() => {});
+    await this.runner.room(scripts.closePollScript, room, participant, leaseId, unstableAfterMs, endedAt).catch(() => {});
   }
 
   /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
@@ -303,34 +304,18 @@ export class RedisStore implements RoomStore {
 
   async counts(): Promise<StoreCounts> {
     // The presence index holds one entry per seat.
-    const [rooms, participants] = await Promise.all([this.liveRooms(), this.sumOverBuckets((_, presence) => this.redis.zcard(presence))]);
+    const [rooms, participants] = await Promise.all([this.liveRooms(), this.runner.sumOverBuckets((_, presence) => this.redis.zcard(presence))]);
     return { rooms, participants };
   }
 
   /** The rooms index holds each room's last possible moment, so entries past now are live rooms. */
   private liveRooms(): Promise<number> {
     const now = this.now();
-    return this.sumOverBuckets((rooms) => this.redis.zcount(rooms, `(${now}`, '+inf'));
-  }
-
-  /** One count per bucket (each on its own shard), added up; RoomError('unavailable') if any fails. */
-  private async sumOverBuckets(count: (rooms: string, presence: string) => Promise<number>): Promise<number> {
-    if (this.closed) throw new RoomError('unavailable');
-    try {
-      const counts = await Promise.all(
-        Array.from({ length: BUCKETS }, (_, bucket) => {
-          const [rooms, presence] = this.keys.indexes(bucket);
-          return count(rooms, presence);
-        }),
-      );
-      return counts.reduce((sum, n) => sum + n, 0);
-    } catch {
-      throw new RoomError('unavailable');
-    }
+    return this.runner.sumOverBuckets((rooms) => this.redis.zcount(rooms, `(${now}`, '+inf'));
   }
 
   async takeRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<number> {
-    return Number(await this.guard(() => scripts.rateLimitScript.run(this.redis, [this.keys.limit(key)], [...this.common(), limit, windowMs, now])));
+    return Number(await this.runner.keyed(scripts.rateLimitScript, [this.keys.limit(key)], limit, windowMs, now));
   }
 
   async healthy(): Promise<boolean> {
@@ -350,47 +335,17 @@ export class RedisStore implements RoomStore {
     // Closes still waiting are sent now: each shortens a lease that would otherwise hold the seat a poll's length.
     await this.leases.flush();
     this.closed = true;
+    this.runner.closed = true;
     this.channels.clear();
     await Promise.allSettled(this.redis === this.subscriber ? [quit(this.redis)] : [quit(this.redis), quit(this.subscriber)]);
   }
 
-  /**
-   * Runs a room's script (its first argument is the room) with the room's keys and the
-   * common arguments; any failure but a RoomError means Redis is unavailable.
-   */
-  private async run(script: LuaScript, room: string, ...args: ScriptArg[]): Promise<Reply> {
-    return this.guard(() => script.run(this.redis, this.roomKeys(room), [...this.common(), room, ...args]));
-  }
-
-  private async runBuffer(script: LuaScript, room: string, ...args: ScriptArg[]): Promise<BufferReply> {
-    return this.guard(() => script.runBuffer(this.redis, this.roomKeys(room), [...this.common(), room, ...args]));
-  }
-
-  /** KEYS for a room's scripts: its bucket's indexes, then its own keys (one hash slot). */
-  private roomKeys(room: string): string[] {
-    return [...this.keys.indexes(bucketOf(room)), this.keys.room(room), this.keys.seats(room), this.keys.events(room)];
-  }
-
   private async sweepBucket(bucket: number): Promise<BucketSweep> {
-    const reply = await this.guard(() => scripts.sweepScript.run(this.redis, this.keys.indexes(bucket), [...this.common(), SWEEP_BATCH]));
+    const reply = await this.runner.keyed(scripts.sweepScript, this.keys.indexes(bucket), SWEEP_BATCH);
     const [seen, next] = strings(reply);
     return { seen: Number(seen), next: next === undefined || next === '' ? undefined : Number(next) };
   }
 
-  private async guard<T>(call: () => Promise<T>): Promise<T> {
-    if (this.closed) throw new RoomError('unavailable');
-    try {
-      const started = performance.now();
-      const reply = await call();
-      this.options.onRoundTrip?.(performance.now() - started);
-      return reply;
-    } catch (error) {
-      if (error instanceof RoomError) throw error;
-      // A script error (a bug, not an outage) is worth a line; the message may quote arguments, so only its name.
-      if (this.redis.status === 'ready') this.logger.log('error', 'redis command failed', { errorName: error instanceof Error ? error.name : typeof error });
-      throw new RoomError('unavailable');
-    }
-  }
 }
 
 async function quit(client: RedisClient): Promise<void> {

@@ -273,12 +273,12 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const off = a.subscribe(room, (signal) => signals.push(signal));
     // Holds back a's first openPoll reply (its script has run in Redis) until the test lets it go,
     // as a slow command connection would while the subscriber's signal comes first.
-    const inner = a as unknown as { run: (script: unknown, ...rest: unknown[]) => Promise<unknown> };
-    const run = inner.run.bind(a);
+    const runner = (a as unknown as { runner: { room: (script: unknown, ...rest: unknown[]) => Promise<unknown> } }).runner;
+    const run = runner.room.bind(runner);
     let ran = false;
     let release = (): void => {};
     const released = new Promise<void>((resolve) => (release = resolve));
-    inner.run = async (script, ...rest) => {
+    runner.room = async (script, ...rest) => {
       const reply = await run(script, ...rest);
       if (script === openPollScript && !ran) {
         ran = true;
