@@ -73,7 +73,7 @@ export class RoomHead {
     }
   }
 
-  /** Something came that may have hidden events (a bare signal, a resubscription). */
+  /** Something came that may have hidden events or changed a seat (see above): nothing is known until the next read. */
   broken(): void {
     this.from = -1;
     this.to = -1;
