@@ -1,5 +1,5 @@
 import type { ImageType, JoinResponse, ParticipantInfo, PollResponse, PresenceState, SendResponse, Untimed } from '../protocol.js';
-import { formatCursor, type Cursor } from '../domain/cursor.js';
+import type { Cursor } from '../domain/cursor.js';
 import { EPOCH_BYTES, PARTICIPANT_ID_BYTES, randomId as cryptoRandomId, TOKEN_BYTES, type RandomId } from '../domain/random-id.js';
 import { DEFAULT_JOIN_KEY_WINDOW_MS, type RegistryOptions } from '../domain/registry-options.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -7,8 +7,8 @@ import { BUCKETS, DEFAULT_KEY_PREFIX, RedisKeys } from './redis/keys.js';
 import { connect, whenReady, type RedisClient } from './redis/connect.js';
 import { DeadlineSweeper, type BucketSweep } from './redis/deadline-sweeper.js';
 import { joinKeyHash, openToken, sealToken } from './redis/join-key-seal.js';
-import { PollLeases } from './redis/poll-leases.js';
-import { cursorArgs, ok, readResult, roster, strings } from './redis/replies.js';
+import { RedisPolls } from './redis/redis-polls.js';
+import { ok, roster, strings } from './redis/replies.js';
 import { RoomChannels } from './redis/room-channels.js';
 import { ScriptRunner } from './redis/script-runner.js';
 import { TokenHashes } from './redis/token-hashes.js';
@@ -58,13 +58,6 @@ const DEFAULT_SWEEP_MAX_SLEEP_MS = 600_000;
 // A client polls again well within 1 s of its answer (one round trip), so most closes are
 // never sent; half of UNSTABLE_AFTER_MS at most, so the unstable notice is never late for it.
 const CLOSE_GRACE_MS = 1_000;
-// A poll that follows its lease's previous one here is held with no Redis call for this long
-// after the lease was opened in Redis: the open writes presence this much ahead, so it covers
-// the polls carried on. Then one poll open in about 25 goes to Redis in a busy room; the cost
-// is that the participants of an instance that dies mid-poll leave up to 5 s later, and never
-// later than a third of the presence timeout past their time.
-const CARRY_ON_MS = 5_000;
-const CARRY_ON_PRESENCE_SHARE = 1 / 3;
 // Entries handled per index and script run; a longer backlog is worked off in back-to-back runs.
 const SWEEP_BATCH = 500;
 // How long start-up waits for Redis before serving anyway (answering 503 until it comes).
@@ -94,12 +87,8 @@ export class RedisStore implements RoomStore {
   private readonly logger: Logger;
   private readonly runner: ScriptRunner;
   private readonly sweeper: DeadlineSweeper;
-  private readonly leases: PollLeases;
+  private readonly polls: RedisPolls;
   private readonly tokens = new TokenHashes();
-  /** CARRY_ON_MS, or 0 when closes are sent at once (nothing is carried on then). */
-  private readonly carryOnMs: number;
-  /** Tells this process's leases from other instances' (openPoll signals only those). */
-  private readonly instanceId: string;
   private closing = false;
   private closed = false;
 
@@ -110,7 +99,6 @@ export class RedisStore implements RoomStore {
     this.logger = options.logger ?? silentLogger;
     this.keys = new RedisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     const slackMs = options.expirySlackMs ?? DEFAULT_EXPIRY_SLACK_MS;
-    this.instanceId = this.randomId(INSTANCE_ID_BYTES);
     const cluster = options.cluster === true;
     const publish = cluster ? 'SPUBLISH' : 'PUBLISH';
     this.redis = connect(options.url, cluster ? 'cluster' : 'commands', this.logger, cluster);
@@ -126,15 +114,23 @@ export class RedisStore implements RoomStore {
       batch: SWEEP_BATCH,
     });
     const graceMs = options.pollCloseGraceMs ?? (options.unstableAfterMs === undefined ? CLOSE_GRACE_MS : Math.min(CLOSE_GRACE_MS, options.unstableAfterMs / 2));
-    this.leases = new PollLeases(graceMs, this.timers);
-    this.carryOnMs = graceMs > 0 ? Math.min(CARRY_ON_MS, Math.floor(options.presenceTimeoutMs * CARRY_ON_PRESENCE_SHARE)) : 0;
     this.channels = new RoomChannels(this.subscriber, this.keys, this.timers, {
       sharded: cluster,
       onDue: (bucket, at) => this.sweeper.due(bucket, at),
-      onPoll: (room, participant, leaseId) => this.leases.drop(`${room} ${participant}`, Number(leaseId)),
+      onPoll: (room, participant, leaseId) => this.polls.leases.drop(`${room} ${participant}`, Number(leaseId)),
       maxEventBytes: options.pollMaxBytes,
       // Due notices published while the subscriber was away are lost: look at every bucket.
       onResubscribed: () => this.sweeper.resync(),
+    });
+    this.polls = new RedisPolls(this.runner, this.channels, {
+      now: this.now,
+      timers: this.timers,
+      graceMs,
+      presenceTimeoutMs: options.presenceTimeoutMs,
+      unstableAfterMs: options.unstableAfterMs,
+      maxAnswerBytes: options.pollMaxBytes ?? UNLIMITED,
+      instanceId: this.randomId(INSTANCE_ID_BYTES),
+      connected: () => this.redis.status === 'ready' && this.subscriber.status === 'ready',
     });
   }
 
@@ -231,71 +227,15 @@ export class RedisStore implements RoomStore {
   }
 
   async openPoll(room: string, token: string, cursor: Cursor | undefined, holdMs: number, limit: number): Promise<OpenPoll> {
-    const tokenHash = this.tokens.of(token);
-    const carried = this.carryOn(room, tokenHash, cursor, holdMs);
-    if (carried !== undefined) return carried;
-    // The caller subscribed before calling; its SUBSCRIBE must be in force before the read.
-    await this.channels.ready(room);
-    const head = this.channels.head(room);
-    const mark = head?.mark();
-    const openedAt = this.now();
-    const at = cursorArgs(cursor);
-    const presenceHoldMs = holdMs + this.carryOnMs;
-    const reply = strings(await this.runner.room(scripts.openPollScript, room, tokenHash, at.epoch, at.seq, presenceHoldMs, limit, this.maxBytes(), this.instanceId));
-    const [participant, leaseId, epoch, seq] = ok(reply) as [string, string, string, string];
-    // The run this read is part of: a lease opened in no run (or in one that broke since) is never carried on.
-    const run = mark === undefined ? undefined : head?.based(mark, epoch, Number(seq));
-    // The script signals other instances only; older polls held here give way through this,
-    // and the closes they file as they settle are then dropped with any waiting one.
-    this.channels.dispatchLocal(room, { type: 'poll', participant, leaseId });
-    const result = { ...readResult(reply.slice(3), cursor, this.now()), participant, leaseId };
-    // Recorded once nothing can throw, so every lease recorded has a poll whose close ends it.
-    if (!this.closing) {
-      const own = { id: Number(leaseId), participant, tokenKey: `${room} ${tokenHash}`, coveredUntil: openedAt + presenceHoldMs, run: run ?? -1 };
-      this.leases.opened(`${room} ${participant}`, own);
-    }
-    return result;
+    return this.polls.open(room, this.tokens.of(token), cursor, holdMs, limit);
   }
 
-  /**
-   * The token's next poll, held on its current lease with no Redis call (see PollLeases) when
-   * its cursor is the room's newest event as this instance's signals tell it: so nothing new
-   * is there to answer, and whatever comes next will be signalled.
-   */
-  private carryOn(room: string, tokenHash: string, cursor: Cursor | undefined, holdMs: number): OpenPoll | undefined {
-    // Redis away: nothing carries on (the poll answers 503 like every call), and the signals missed meanwhile break every head.
-    if (cursor === undefined || this.closing || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return undefined;
-    const known = this.channels.head(room)?.known;
-    if (known === undefined || known.epoch !== cursor.epoch || known.seq !== cursor.seq) return undefined;
-    const carried = this.leases.carryOn(`${room} ${tokenHash}`, this.now(), holdMs, known.run);
-    return carried === undefined ? undefined : { events: [], cursor: formatCursor(cursor), ...carried };
+  read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
+    return this.polls.read(room, cursor, limit);
   }
 
-  async read(room: string, cursor: Cursor | undefined, limit: number): Promise<PollResponse> {
-    // A reread after a resubscription must see what the new subscription will not signal.
-    await this.channels.ready(room);
-    const at = cursorArgs(cursor);
-    const reply = strings(await this.runner.room(scripts.readScript, room, at.epoch, at.seq, limit, this.maxBytes()));
-    ok(reply);
-    return readResult(reply.slice(1), cursor, this.now());
-  }
-
-  /** See PollLeases: sent after a grace unless the participant's next poll makes it moot. */
-  async closePoll(room: string, participant: string, leaseId: string): Promise<void> {
-    const endedAt = this.now();
-    if (this.closing) return this.sendClose(room, participant, leaseId, endedAt);
-    this.leases.wait(`${room} ${participant}`, Number(leaseId), () => this.sendClose(room, participant, leaseId, endedAt));
-  }
-
-  /** Never rejects: a lease that cannot be shortened simply runs its course. */
-  private async sendClose(room: string, participant: string, leaseId: string, endedAt: number): Promise<void> {
-    const unstableAfterMs = this.options.unstableAfterMs ?? '';
-    await this.runner.room(scripts.closePollScript, room, participant, leaseId, unstableAfterMs, endedAt).catch(() => {});
-  }
-
-  /** The answer byte cap for the read scripts (Lua has no infinity literal to pass). */
-  private maxBytes(): number {
-    return this.options.pollMaxBytes ?? UNLIMITED;
+  closePoll(room: string, participant: string, leaseId: string): Promise<void> {
+    return this.polls.close(room, participant, leaseId);
   }
 
   subscribe(room: string, listener: (signal: RoomSignal) => void): () => void {
@@ -332,8 +272,7 @@ export class RedisStore implements RoomStore {
     if (this.closed || this.closing) return;
     this.closing = true;
     this.sweeper.close();
-    // Closes still waiting are sent now: each shortens a lease that would otherwise hold the seat a poll's length.
-    await this.leases.flush();
+    await this.polls.flush();
     this.closed = true;
     this.runner.closed = true;
     this.channels.clear();

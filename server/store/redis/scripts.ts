@@ -265,7 +265,7 @@ return read({ 'ok' }, o, ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12
 
 /**
  * ARGV 8..12: room, participant, leaseId, UNSTABLE_AFTER_MS ('' for never), when the poll
- * ended (store clock; the call may come later, see RedisStore#closePoll). Only the current
+ * ended (store clock; the call may come later, see RedisPolls#close). Only the current
  * lease's end shortens presence and starts the unstable timer.
  */
 export const closePollScript = script(`
