@@ -66,7 +66,8 @@ const START_WAIT_MS = 3_000;
 const MAX_JOIN_DRAWS = 5;
 // Only has to differ between the processes sharing one Redis.
 const INSTANCE_ID_BYTES = 9;
-// Without sendRate the Lua bucket arithmetic gets limits no client reaches.
+// What stands for no limit in a script argument (Lua has no infinity literal): the send
+// allowance without sendRate, the answer byte cap without POLL_MAX_BYTES.
 const UNLIMITED = 1e12;
 
 /**
