@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatCursor, parseCursor } from '../../server/domain/cursor.js';
 import { redisUrl } from '../support/stores.js';
 import { eventually, startInstance, stopInstance, watchPolls, type Instance } from './instances.js';
 
@@ -19,8 +20,8 @@ describe.skipIf(redisUrl === undefined)('server/main.ts with REDIS_URL and WEB_C
     const room = await primary.api.createRoom(8);
     const seats = await Promise.all(Array.from({ length: 8 }, (_, i) => primary!.api.join(room, `p${i}`)));
     // Each join's cursor is the room's newest event before it: the newest of them, plus the last join, is now.
-    const [epoch] = seats[0]!.cursor.split('.');
-    const now = `${epoch}.${Math.max(...seats.map((seat) => Number(seat.cursor.split('.')[1]))) + 1}`;
+    const joins = seats.map((seat) => parseCursor(seat.cursor)!);
+    const now = formatCursor({ epoch: joins[0]!.epoch, seq: Math.max(...joins.map((join) => join.seq)) + 1 });
     const watch = await watchPolls(redisUrl!, room);
     // Each seat's first poll: it opens its lease in Redis, where the watch sees it.
     const held = seats.map((seat) => primary!.api.poll(room, seat.token, now));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCursor } from '../../server/domain/cursor.js';
 import { RedisStore, type RedisStoreOptions } from '../../server/store/redis-store.js';
 import { openPollScript } from '../../server/store/redis/scripts.js';
 import { RoomError, type RoomSignal } from '../../server/store/room-store.js';
@@ -104,7 +105,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       const signals: RoomSignal[] = [];
       const unsubscribe = a.subscribe('racexxxxxxxxxx', (signal) => signals.push(signal));
       const sent = b.send('racexxxxxxxxxx', bob.token, `t${i}`);
-      const opened = await a.openPoll('racexxxxxxxxxx', ann.token, { epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) }, 1_000, 100);
+      const opened = await a.openPoll('racexxxxxxxxxx', ann.token, parseCursor(cursor)!, 1_000, 100);
       await sent;
       if (opened.events.length === 0) {
         await until(() => signals.some((s) => s.type === 'events'), 'the send to wake the open poll', 1_000);
@@ -150,7 +151,6 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const a = await open(clock, { timers: grace.timers, pollCloseGraceMs: GRACE_MS, onRoundTrip: () => (calls += 1), ...options });
     return { clock, grace, a, scripts: () => calls };
   };
-  const cursorOf = (cursor: string) => ({ epoch: cursor.split('.')[0]!, seq: Number(cursor.split('.')[1]) });
 
   it('drops a poll close that the same participant’s next poll, on another instance, made moot', async () => {
     fresh();
@@ -208,7 +208,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     // Polls as a client does: the next one opens while the last one's close waits.
     const poll = async (cursor: string) => {
       const before = scripts();
-      const opened = await a.openPoll(room, ann.token, cursorOf(cursor), 25_000, 100);
+      const opened = await a.openPoll(room, ann.token, parseCursor(cursor)!, 25_000, 100);
       await a.closePoll(room, opened.participant, opened.leaseId);
       return { ...opened, redis: scripts() > before };
     };
@@ -249,7 +249,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const room = 'takenxxxxxxxxx';
     await a.createRoom(room, 2);
     const ann = await a.join(room, 'Ann');
-    const cursor = cursorOf(ann.cursor);
+    const cursor = parseCursor(ann.cursor)!;
     const off = a.subscribe(room, () => {});
     const first = await a.openPoll(room, ann.token, cursor, 25_000, 100);
     await a.closePoll(room, first.participant, first.leaseId);
@@ -268,7 +268,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
     const room = 'latereplyxxxxx';
     await a.createRoom(room, 2);
     const ann = await a.join(room, 'Ann');
-    const cursor = cursorOf((await a.read(room, undefined, 100)).cursor);
+    const cursor = parseCursor((await a.read(room, undefined, 100)).cursor)!;
     const signals: RoomSignal[] = [];
     const off = a.subscribe(room, (signal) => signals.push(signal));
     // Holds back a's first openPoll reply (its script has run in Redis) until the test lets it go,
@@ -315,7 +315,7 @@ describe.skipIf(redisUrl === undefined)('RedisStore', () => {
       let cursor = ann.cursor;
       const poll = async () => {
         const before = scripts();
-        const opened = await a.openPoll(room, ann.token, cursorOf(cursor), 25_000, 100);
+        const opened = await a.openPoll(room, ann.token, parseCursor(cursor)!, 25_000, 100);
         await a.closePoll(room, opened.participant, opened.leaseId);
         cursor = opened.cursor;
         return scripts() > before;
