@@ -131,7 +131,7 @@ export class RedisStore implements RoomStore {
       unstableAfterMs: options.unstableAfterMs,
       maxAnswerBytes: options.pollMaxBytes ?? UNLIMITED,
       instanceId: this.randomId(INSTANCE_ID_BYTES),
-      connected: () => this.redis.status === 'ready' && this.subscriber.status === 'ready',
+      connected: () => this.connected(),
     });
   }
 
@@ -260,13 +260,18 @@ export class RedisStore implements RoomStore {
   }
 
   async healthy(): Promise<boolean> {
-    if (this.closed || this.redis.status !== 'ready' || this.subscriber.status !== 'ready') return false;
+    if (this.closed || !this.connected()) return false;
     try {
       await this.redis.ping();
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** Both connections to Redis are up (what healthz and carrying a poll on both ask first). */
+  private connected(): boolean {
+    return this.redis.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   async close(): Promise<void> {
