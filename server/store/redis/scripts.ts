@@ -225,8 +225,9 @@ return done(o, { 'ok' })
 `);
 
 /**
- * ARGV 8..15: room, token hash, cursor epoch ('' for none), cursor seq, holdMs, limit, max answer
- * bytes, the calling instance's id. {'ok', participant, leaseId, epoch, seq, reset, event...} or
+ * ARGV 8..15: room, token hash, cursor epoch ('' for none), cursor seq, how long the poll's
+ * presence must last (its hold, plus what carrying it on needs: see RedisPolls), limit, max
+ * answer bytes, the calling instance's id. {'ok', participant, leaseId, epoch, seq, reset, event...} or
  * {'bad-token'}. The 'poll' signal (older polls give way, waiting closes are dropped) goes out
  * only when the lease before may still be held or closing on another instance (li, the
  * instance that opened it); the caller tells its own listeners itself.
@@ -242,8 +243,8 @@ if seat.cs == 'unstable' then
   seat.cs = 'steady'
   append(o, 'steady', seat)
 end
--- The poll may be held holdMs; the participant stays present that long and the usual
--- timeout after. A later deadline: the index entry may run early, so nothing is written there.
+-- The poll may be held (and carried on) this long; the participant stays present that long
+-- and the usual timeout after. A later deadline: the index entry may run early, so nothing is written there.
 local present = NOW + tonumber(ARGV[12]) + PRESENCE
 if present > seat.u then
   seat.u = present
