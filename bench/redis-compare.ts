@@ -18,6 +18,7 @@
  * otherwise quiet); an invalid one is retried, and flagged wherever it is shown. A setup
  * that fails (a server that will not start, a refused join) is reported and the rest run on.
  */
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ErrorTally } from './bench-client.js';
@@ -28,7 +29,7 @@ import { GeneratorMonitor } from './generator-monitor.js';
 import { MachineLoadMonitor } from './machine-load.js';
 import { seededRandom } from './random.js';
 import { idleTry } from './redis-idle.js';
-import { killInstancesSync, message, perUnit, startInstance, stopInstances, sumOf, top } from './redis-instances.js';
+import { killInstancesSync, message, perUnit, PHANTACHAT_MAIN, startInstance, stopInstances, sumOf, top } from './redis-instances.js';
 import { formatIdle, formatTargets, formatTyping, type IdleResult, type TypingResult } from './redis-report.js';
 import { countCommands, deltas, startCluster, startSingle, stopAllSync, type CommandCount, type NodeDelta, type RedisDeployment } from './redis-servers.js';
 import type { ServerProcess } from './server-process.js';
@@ -58,7 +59,8 @@ const IDLE_MS = Number(values['idle-seconds']) * 1000;
 const RUNS = Number(values.runs);
 const RETRIES = Number(values.retries);
 const ONLY = new Set(values.only.split(','));
-const PROFILE_ARGS = values.profile ? ['--cpu-prof', '--cpu-prof-dir=dist/bench/redis-profiles', 'dist/server/main.js'] : undefined;
+const PROFILE_DIR = 'dist/bench/redis-profiles';
+const PROFILE_ARGS = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, PHANTACHAT_MAIN] : undefined;
 // Lets the joins' polls settle before anything is counted.
 const SETTLE_MS = 1_000;
 // Keys in flight when typing stops get this long to arrive; a healthy setup needs well under 1 s.
@@ -210,6 +212,8 @@ async function tries<T extends { validity: Validity; error?: string }>(once: (at
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  // Each run's profiles alone: V8 names its files by time and pid, so old ones would mix in.
+  if (values.profile) await rm(PROFILE_DIR, { recursive: true, force: true });
   if (ONLY.has('floor')) await compileFloor();
   const typing: TypingResult[] = [];
   const idle: IdleResult[] = [];

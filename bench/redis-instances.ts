@@ -6,8 +6,11 @@ import { ServerProcess } from './server-process.js';
 
 const live = new Set<ServerProcess>();
 
+/** The compiled server every Phantachat instance of this bench runs (npm run build first). */
+export const PHANTACHAT_MAIN = 'dist/server/main.js';
+
 /** One compiled Phantachat instance; `env` chooses its store (REDIS_URL '' keeps it in memory). */
-export async function startInstance(env: Record<string, string>, nodeArgs = ['dist/server/main.js']): Promise<ServerProcess> {
+export async function startInstance(env: Record<string, string>, nodeArgs = [PHANTACHAT_MAIN]): Promise<ServerProcess> {
   // Unpinned, as this bench always ran: two instances and redis-servers squeezed onto one core
   // would measure the squeeze, not the store. WEB_CONCURRENCY 1: the pid is the whole instance.
   const server = await ServerProcess.start(
